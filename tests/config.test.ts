@@ -1,0 +1,53 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { test } from 'node:test';
+import { ConfigError, envNameFor, loadConfig } from '../config/index.ts';
+
+test('defaults validate with no file and no env', () => {
+  const c = loadConfig({ env: {} });
+  assert.equal(c.agent.maxSteps, 5);
+  assert.equal(c.agent.sagN, 8);
+  assert.equal(c.sandbox.memoryMb, 64);
+  assert.equal(c.chroma.url, undefined);
+});
+
+test('env vars override the file, with types restored', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'cfg-'));
+  const file = path.join(dir, 'c.json');
+  writeFileSync(file, JSON.stringify({ agent: { maxSteps: 7, sagN: 4 } }));
+  const c = loadConfig({ file, env: { UNDERSTUDY_AGENT_SAG_N: '2', CHROMA_URL: 'http://127.0.0.1:9000' } });
+  assert.equal(c.agent.maxSteps, 7);
+  assert.equal(c.agent.sagN, 2);
+  assert.equal(c.chroma.url, 'http://127.0.0.1:9000');
+});
+
+test('bad values name the key, the source and the rule', () => {
+  assert.throws(
+    () => loadConfig({ env: { UNDERSTUDY_AGENT_MAX_STEPS: '0' } }),
+    (e: unknown) => e instanceof ConfigError && /agent\.maxSteps \(from \$UNDERSTUDY_AGENT_MAX_STEPS\)/.test(e.message),
+  );
+  assert.throws(() => loadConfig({ env: { UNDERSTUDY_TEACHER_PROVIDER: 'gpt' } }), /teacher\.provider/);
+  assert.throws(() => loadConfig({ env: { CHROMA_URL: 'not a url' } }), /chroma\.url \(from \$CHROMA_URL\)/);
+});
+
+test('unknown keys in the file are rejected, not ignored', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'cfg-'));
+  const file = path.join(dir, 'c.json');
+  writeFileSync(file, JSON.stringify({ agent: { maxStep: 3 } }));
+  assert.throws(() => loadConfig({ file, env: {} }), /Unrecognized key/);
+});
+
+test('unreadable or malformed config files give a clear error', () => {
+  assert.throws(() => loadConfig({ file: '/nonexistent/understudy.json', env: {} }), /cannot read config file/);
+  const dir = mkdtempSync(path.join(tmpdir(), 'cfg-'));
+  const file = path.join(dir, 'bad.json');
+  writeFileSync(file, '{ not json');
+  assert.throws(() => loadConfig({ file, env: {} }), /cannot read config file/);
+});
+
+test('env names follow the config path', () => {
+  assert.equal(envNameFor('agent.maxSteps'), 'UNDERSTUDY_AGENT_MAX_STEPS');
+  assert.equal(envNameFor('models.studentAdapter'), 'UNDERSTUDY_MODELS_STUDENT_ADAPTER');
+});
