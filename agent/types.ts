@@ -1,0 +1,45 @@
+import type { Route, SourceRef, Surface } from '../store/types.ts';
+
+/** What the agent reports while it works, so a bot can update its "thinking…" message. */
+export type ProgressEvent =
+  | { kind: 'step'; step: number; maxSteps: number; who: Route }
+  | { kind: 'search'; query: string }
+  | { kind: 'code' }
+  | { kind: 'escalate'; reason: string };
+
+export interface AskRequest {
+  question: string;
+  surface: Surface;
+  user?: string;
+  channel?: string;
+  /** Earlier turns of the conversation (e.g. a Slack thread), oldest first. */
+  history?: { role: 'user' | 'assistant'; text: string }[];
+  collection?: string;
+  allowTeacher?: boolean;
+  /** Skip the student (a user's "ask the teacher", or a 👎 re-ask). */
+  forceTeacher?: boolean;
+  sagN?: number;
+  onProgress?: (e: ProgressEvent) => void;
+  signal?: AbortSignal;
+}
+
+export interface AskResult {
+  answer: string;
+  route: Route;
+  reason: string;
+  abstained: boolean;
+  /** The teacher was needed but unreachable: this is the student's best attempt. */
+  unverified: boolean;
+  sources: SourceRef[];
+  steps: number;
+  latencyMs: number;
+  models: { student: string; adapter: string | null; teacher: string | null };
+  logId: string;
+}
+
+/** The one thing bots need from the agent. */
+export interface Answerer {
+  ask(req: AskRequest): Promise<AskResult>;
+  /** Records 👍/👎; a 👎 on a student answer re-asks the teacher and returns its answer. */
+  feedback(logId: string, user: string, value: 'up' | 'down', surface: Surface): Promise<AskResult | undefined>;
+}
