@@ -27,6 +27,10 @@ export const configSchema = z
         url: z.string().url().optional(),
         port: z.number().int().min(1).max(65535).default(8765),
         collection: z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9._-]{1,61}[a-zA-Z0-9]$/, 'Chroma collection names are 3-63 characters of letters, digits, . _ -').default('handbook'),
+        /** Ingest skips files larger than this. */
+        maxFileMb: z.number().positive().default(50),
+        /** How long to wait for a local Chroma server to answer its heartbeat. */
+        startTimeoutMs: z.number().int().min(1000).default(60_000),
       })
       .strict()
       .default({}),

@@ -1,0 +1,127 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { ChromaClient } from 'chromadb';
+import { dataDir, venvPython, type Config } from '../config/index.ts';
+
+export class ChromaStartError extends Error {
+  readonly userFacing = true;
+}
+
+export interface LocalChroma {
+  url: string;
+  stop(): Promise<void>;
+}
+
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const srv = createServer()
+      .once('error', () => resolve(false))
+      .listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
+  });
+}
+
+function anyFreePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer()
+      .once('error', reject)
+      .listen(0, '127.0.0.1', () => {
+        const { port } = srv.address() as { port: number };
+        srv.close(() => resolve(port));
+      });
+  });
+}
+
+/** Keeps the last few KB of the server's output for error messages. */
+function tail(child: ChildProcess, limit = 4000): () => string {
+  let buf = '';
+  const keep = (d: Buffer) => {
+    buf = (buf + d.toString()).slice(-limit);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  return () => buf.trim();
+}
+
+const running = new Set<ChildProcess>();
+let hooksInstalled = false;
+
+/** The server must not outlive us: kill it on exit and on SIGINT/SIGTERM (then re-raise if nobody else handles them). */
+function installExitHooks(): void {
+  if (hooksInstalled) return;
+  hooksInstalled = true;
+  process.on('exit', () => {
+    for (const c of running) c.kill('SIGKILL');
+  });
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(sig, () => {
+      for (const c of running) c.kill('SIGTERM');
+      if (process.listenerCount(sig) === 0) process.kill(process.pid, sig);
+    });
+  }
+}
+
+function stopChild(child: ChildProcess, graceMs = 5000): Promise<void> {
+  running.delete(child);
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+/**
+ * Starts the Python chromadb server from the setup venv (the npm package's `chroma run` binary
+ * needs glibc >= 2.38) on the configured port, or on a free one when that port is taken.
+ */
+export async function startLocalChroma(config: Config): Promise<LocalChroma> {
+  const chromaBin = path.join(path.dirname(venvPython(config)), 'chroma');
+  if (!existsSync(chromaBin)) {
+    throw new ChromaStartError(`the Chroma server is not installed (${chromaBin} is missing). Run \`npm run setup\`, or set CHROMA_URL to a running server.`);
+  }
+  const dbPath = path.join(dataDir(config), 'chroma');
+  mkdirSync(dbPath, { recursive: true });
+  const port = (await portIsFree(config.chroma.port)) ? config.chroma.port : await anyFreePort();
+  const child = spawn(chromaBin, ['run', '--path', dbPath, '--host', '127.0.0.1', '--port', String(port)], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ANONYMIZED_TELEMETRY: 'False' },
+  });
+  running.add(child);
+  installExitHooks();
+  const output = tail(child);
+  let exited: string | undefined;
+  child.once('exit', (code, signal) => {
+    running.delete(child);
+    exited = signal ? `was killed by ${signal}` : `exited with code ${code}`;
+  });
+  child.once('error', (e) => {
+    exited = `could not start: ${e.message}`;
+  });
+
+  const url = `http://127.0.0.1:${port}`;
+  const client = new ChromaClient({ host: '127.0.0.1', port });
+  const deadline = Date.now() + config.chroma.startTimeoutMs;
+  for (;;) {
+    if (exited) {
+      throw new ChromaStartError(`the local Chroma server (${chromaBin}, port ${port}) ${exited}. Its output:\n${output() || '(none)'}`);
+    }
+    try {
+      await client.heartbeat();
+      break;
+    } catch {
+      if (Date.now() > deadline) {
+        await stopChild(child);
+        throw new ChromaStartError(
+          `the local Chroma server on port ${port} did not answer its heartbeat within ${config.chroma.startTimeoutMs} ms. Its output:\n${output() || '(none)'}`,
+        );
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  return { url, stop: () => stopChild(child) };
+}
