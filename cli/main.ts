@@ -2,12 +2,13 @@ import { Command } from 'commander';
 import { reportFatal } from './errors.ts';
 import { configCommand } from './commands/config.ts';
 import { modelsCommand } from './commands/models.ts';
+import { adminCommand } from './commands/admin.ts';
 
 const program = new Command('understudy')
   .description('A team Q&A agent: a small student model with tools, a teacher fallback, nightly distillation.')
   .option('-c, --config <file>', 'JSON config file (default: $UNDERSTUDY_CONFIG or ./understudy.config.json)')
   .showHelpAfterError();
 
-for (const register of [configCommand, modelsCommand]) register(program);
+for (const register of [configCommand, modelsCommand, adminCommand]) register(program);
 
 program.parseAsync(process.argv).catch(reportFatal);

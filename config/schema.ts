@@ -115,8 +115,11 @@ export const configSchema = z
     admin: z
       .object({
         password: z.string().min(8, 'the admin password needs at least 8 characters').optional(),
-        port: z.number().int().min(1).max(65535).default(8080),
+        /** 0 picks a free port. */
+        port: z.number().int().min(0).max(65535).default(8080),
         host: z.string().default('127.0.0.1'),
+        /** How long an admin stays signed in. */
+        sessionHours: z.number().positive().max(720).default(8),
       })
       .strict()
       .default({}),

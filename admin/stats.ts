@@ -1,0 +1,110 @@
+import type { LogStore, ModelVersionRecord, QuestionFilter, QuestionRecord } from '../store/index.ts';
+import { sameAnswer } from './normalize.ts';
+
+/** How many questions one dashboard or scrape reads at most (newest first). */
+export const MAX_ROWS = 50_000;
+
+export interface DayStats {
+  day: string;
+  student: number;
+  teacher: number;
+  unanswered: number;
+  fallbackRate: number | null;
+  up: number;
+  down: number;
+  p50: number | null;
+  p95: number | null;
+  shadowSamples: number;
+  accuracy: number | null;
+}
+
+export interface Dashboard {
+  since: string;
+  days: DayStats[];
+  totals: { questions: number; fallbackRate: number | null; upRate: number | null; p50: number | null; p95: number | null; shadowSamples: number; accuracy: number | null };
+  reasons: Record<string, number>;
+  versions: Pick<ModelVersionRecord, 'version' | 'baseModel' | 'status' | 'createdAt' | 'promotedAt'>[];
+}
+
+export async function allQuestions(store: LogStore, filter: QuestionFilter = {}): Promise<QuestionRecord[]> {
+  return (await store.listQuestions(filter, { offset: 0, limit: MAX_ROWS })).items;
+}
+
+/** Nearest-rank percentile; null for no data. */
+export function percentile(values: number[], p: number): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}
+
+const ratio = (a: number, b: number): number | null => (b === 0 ? null : a / b);
+
+/**
+ * Student accuracy from shadow samples: a question answered one way and also run by the other
+ * model in the background ("shadow") is a hit when both normalized answers agree.
+ */
+async function shadowHits(store: LogStore, since: string): Promise<{ questionId: string; day: string; hit: boolean }[]> {
+  const shadows = await store.listTrajectories({ role: 'shadow', since });
+  const out = [];
+  for (const s of shadows) {
+    if (s.finalAnswer === null) continue;
+    const detail = await store.getQuestion(s.questionId);
+    const other = detail?.question.answer ?? detail?.trajectories.find((t) => t.role !== 'shadow' && t.finalAnswer !== null)?.finalAnswer;
+    if (!detail || other === null || other === undefined) continue;
+    out.push({ questionId: s.questionId, day: detail.question.createdAt.slice(0, 10), hit: sameAnswer(s.finalAnswer, other) });
+  }
+  return out;
+}
+
+export async function dashboard(store: LogStore, days: number, now = new Date()): Promise<Dashboard> {
+  const start = new Date(now.getTime() - (days - 1) * 86_400_000).toISOString().slice(0, 10);
+  const [questions, ups, downs, shadows, versions] = await Promise.all([
+    allQuestions(store, { from: start }),
+    allQuestions(store, { from: start, feedback: 'up' }),
+    allQuestions(store, { from: start, feedback: 'down' }),
+    shadowHits(store, start),
+    store.listModelVersions(),
+  ]);
+  const upIds = new Set(ups.map((q) => q.id));
+  const downIds = new Set(downs.map((q) => q.id));
+  const dayKeys = Array.from({ length: days }, (_, i) => new Date(Date.parse(start) + i * 86_400_000).toISOString().slice(0, 10));
+  const byDay = new Map(dayKeys.map((d) => [d, [] as QuestionRecord[]]));
+  for (const q of questions) byDay.get(q.createdAt.slice(0, 10))?.push(q);
+
+  const summarize = (qs: QuestionRecord[], hits: { hit: boolean }[]) => {
+    const answered = qs.filter((q) => q.route !== null);
+    const teacher = answered.filter((q) => q.route === 'teacher').length;
+    const lat = qs.flatMap((q) => (q.latencyMs === null ? [] : [q.latencyMs]));
+    return {
+      student: answered.length - teacher,
+      teacher,
+      unanswered: qs.length - answered.length,
+      fallbackRate: ratio(teacher, answered.length),
+      up: qs.filter((q) => upIds.has(q.id)).length,
+      down: qs.filter((q) => downIds.has(q.id)).length,
+      p50: percentile(lat, 50),
+      p95: percentile(lat, 95),
+      shadowSamples: hits.length,
+      accuracy: ratio(hits.filter((h) => h.hit).length, hits.length),
+    };
+  };
+  const all = summarize(questions, shadows);
+  const reasons: Record<string, number> = {};
+  for (const q of questions) if (q.route === 'teacher') reasons[q.reason ?? 'unknown'] = (reasons[q.reason ?? 'unknown'] ?? 0) + 1;
+
+  return {
+    since: start,
+    days: dayKeys.map((day) => ({ day, ...summarize(byDay.get(day)!, shadows.filter((h) => h.day === day)) })),
+    totals: {
+      questions: questions.length,
+      fallbackRate: all.fallbackRate,
+      upRate: ratio(all.up, all.up + all.down),
+      p50: all.p50,
+      p95: all.p95,
+      shadowSamples: all.shadowSamples,
+      accuracy: all.accuracy,
+    },
+    reasons,
+    versions: versions.map(({ version, baseModel, status, createdAt, promotedAt }) => ({ version, baseModel, status, createdAt, promotedAt })),
+  };
+}
