@@ -2,6 +2,8 @@ import { Command } from 'commander';
 import { reportFatal } from './errors.ts';
 import { configCommand } from './commands/config.ts';
 import { modelsCommand } from './commands/models.ts';
+import { ingestCommand } from './commands/ingest.ts';
+import { searchCommand } from './commands/search.ts';
 import { adminCommand } from './commands/admin.ts';
 
 const program = new Command('understudy')
@@ -9,6 +11,6 @@ const program = new Command('understudy')
   .option('-c, --config <file>', 'JSON config file (default: $UNDERSTUDY_CONFIG or ./understudy.config.json)')
   .showHelpAfterError();
 
-for (const register of [configCommand, modelsCommand, adminCommand]) register(program);
+for (const register of [configCommand, modelsCommand, adminCommand, ingestCommand, searchCommand]) register(program);
 
 program.parseAsync(process.argv).catch(reportFatal);
