@@ -102,7 +102,7 @@
   constant('print', print);
   constant('console', freeze({ __proto__: null, log, info: log, warn: log, error: log, debug: log }));
   constant('final_answer', function final_answer(value) {
-    final = fmt(value);
+    final = capped(fmt(value));
     throw STOP;
   });
   for (const name of toolNames) {
@@ -164,9 +164,14 @@
       return errorReport('runtime', 'Uncaught exception (unprintable)', '');
     }
   }
+  /** Values and answers are capped like the output. */
+  function capped(s) {
+    if (s.length <= maxOut) return s;
+    return apply(sliceString, s, [0, maxOut]) + '… [truncated: ' + (s.length - maxOut) + ' more characters]';
+  }
   function report(ok, v) {
     const error = ok || v === STOP ? null : errorInfo(v);
-    const value = ok && v !== undefined ? fmt(v) : null;
+    const value = ok && v !== undefined ? capped(fmt(v)) : null;
     return stringify({ __proto__: null, value, error, output: out, attempted, final });
   }
 

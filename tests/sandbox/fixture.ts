@@ -1,0 +1,25 @@
+// Shared set-up for the sandbox tests: a sandbox whose tools record every real call.
+import { Sandbox, type HostTool, type SandboxOptions } from '../../sandbox/index.ts';
+
+export interface Fixture {
+  sandbox: Sandbox;
+  /** Every call that reached a host tool, in order. */
+  hostCalls: { name: string; args: unknown[] }[];
+}
+
+export async function fixture(opts: Partial<SandboxOptions> = {}, extraTools: Record<string, HostTool> = {}): Promise<Fixture> {
+  const hostCalls: Fixture['hostCalls'] = [];
+  const record = (name: string, tool: HostTool): HostTool => (...args) => {
+    hostCalls.push({ name, args });
+    return tool(...args);
+  };
+  const tools: Record<string, HostTool> = {
+    search: record('search', async (query, k = 3) => {
+      await new Promise((r) => setTimeout(r, 1));
+      return Array.from({ length: Number(k) }, (_, i) => `passage ${i + 1} about ${String(query)}`);
+    }),
+    ...Object.fromEntries(Object.entries(extraTools).map(([n, t]) => [n, record(n, t)])),
+  };
+  const sandbox = await Sandbox.create({ memoryMb: 64, timeoutMs: 5000, maxOutputChars: 50_000, tools, ...opts });
+  return { sandbox, hostCalls };
+}
