@@ -85,8 +85,11 @@ export const configSchema = z
       .object({
         botToken: z.string().optional(),
         signingSecret: z.string().optional(),
+        /** Set: Socket Mode (no public URL needed); unset: the HTTP receiver on `port`. */
         appToken: z.string().optional(),
-        port: z.number().int().min(1).max(65535).default(3000),
+        /** The HTTP receiver's port (0 picks a free one). */
+        port: z.number().int().min(0).max(65535).default(3000),
+        /** The Web API base (tests point it at a local server). */
         apiUrl: z.string().url().optional(),
       })
       .strict()
@@ -95,8 +98,8 @@ export const configSchema = z
       .object({
         token: z.string().optional(),
         applicationId: z.string().optional(),
+        /** The REST base, e.g. `http://127.0.0.1:PORT/api`; the gateway URL comes from its /gateway/bot. */
         apiUrl: z.string().url().optional(),
-        gatewayUrl: z.string().optional(),
       })
       .strict()
       .default({}),

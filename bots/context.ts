@@ -1,0 +1,15 @@
+import type { Answerer } from '../agent/types.ts';
+import type { Config } from '../config/index.ts';
+import { AskQueue } from './queue.ts';
+import type { BotContext, BotLog } from './types.ts';
+
+/** Details for operators go to stderr; users only ever see the short messages in format.ts. */
+export const stderrLog: BotLog = {
+  info: (message) => console.error(`[bots] ${message}`),
+  error: (message, detail) => console.error(`[bots] ${message}:`, detail ?? ''),
+};
+
+export function createBotContext(config: Config, answerer: Answerer, log: BotLog = stderrLog): BotContext {
+  const { workers, queueSize, perUserConcurrency } = config.bots;
+  return { config, answerer, log, queue: new AskQueue({ workers, queueSize, perUserConcurrency }) };
+}
