@@ -75,6 +75,8 @@ function stopChild(child: ChildProcess, graceMs = 5000): Promise<void> {
   });
 }
 
+class PortTaken extends Error {}
+
 /**
  * Starts the Python chromadb server from the setup venv (the npm package's `chroma run` binary
  * needs glibc >= 2.38) on the configured port, or on a free one when that port is taken.
@@ -87,6 +89,16 @@ export async function startLocalChroma(config: Config): Promise<LocalChroma> {
   const dbPath = path.join(dataDir(config), 'chroma');
   mkdirSync(dbPath, { recursive: true });
   const port = (await portIsFree(config.chroma.port)) ? config.chroma.port : await anyFreePort();
+  try {
+    return await launch(chromaBin, dbPath, port, config.chroma.startTimeoutMs);
+  } catch (e) {
+    // Another process won the race for the port between our check and the server's bind.
+    if (e instanceof PortTaken) return launch(chromaBin, dbPath, await anyFreePort(), config.chroma.startTimeoutMs);
+    throw e;
+  }
+}
+
+async function launch(chromaBin: string, dbPath: string, port: number, timeoutMs: number): Promise<LocalChroma> {
   const child = spawn(chromaBin, ['run', '--path', dbPath, '--host', '127.0.0.1', '--port', String(port)], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ANONYMIZED_TELEMETRY: 'False' },
@@ -103,25 +115,26 @@ export async function startLocalChroma(config: Config): Promise<LocalChroma> {
     exited = `could not start: ${e.message}`;
   });
 
-  const url = `http://127.0.0.1:${port}`;
   const client = new ChromaClient({ host: '127.0.0.1', port });
-  const deadline = Date.now() + config.chroma.startTimeoutMs;
+  const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (exited) {
+      if (/is not available|address already in use/i.test(output())) throw new PortTaken();
       throw new ChromaStartError(`the local Chroma server (${chromaBin}, port ${port}) ${exited}. Its output:\n${output() || '(none)'}`);
     }
-    try {
-      await client.heartbeat();
-      break;
-    } catch {
-      if (Date.now() > deadline) {
-        await stopChild(child);
-        throw new ChromaStartError(
-          `the local Chroma server on port ${port} did not answer its heartbeat within ${config.chroma.startTimeoutMs} ms. Its output:\n${output() || '(none)'}`,
-        );
+    // The log line proves that the server answering the heartbeat is ours, not another on the port.
+    if (/server listening on address/.test(output())) {
+      try {
+        await client.heartbeat();
+        return { url: `http://127.0.0.1:${port}`, stop: () => stopChild(child) };
+      } catch {
+        // not serving yet
       }
-      await new Promise((r) => setTimeout(r, 100));
     }
+    if (Date.now() > deadline) {
+      await stopChild(child);
+      throw new ChromaStartError(`the local Chroma server on port ${port} did not answer its heartbeat within ${timeoutMs} ms. Its output:\n${output() || '(none)'}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
   }
-  return { url, stop: () => stopChild(child) };
 }
