@@ -59,6 +59,7 @@ export function createAdminApp(store: LogStore, opts: AdminAppOptions): express.
     if (!file) return res.status(404).type('text').send('not found');
     res.type(file.type).send(file.body);
   });
+  app.get('/favicon.ico', (_req, res) => void res.status(204).end());
   app.use(loginRoutes(sessions, opts.password, opts.sessionTtlMs));
 
   app.use(requireSession(sessions, opts.password));

@@ -101,7 +101,7 @@ export async function seedDemo(store: LogStore, clock: DemoClock, opts: { days?:
       const studentId = await store.addTrajectory(trajectory(id, 'student', qa, fallback ? null : qa[1], random, adapter));
       let teacherId: string | null = null;
       if (fallback) teacherId = await store.addTrajectory(trajectory(id, 'teacher', qa, qa[1], random, adapter));
-      else if (random() < 0.3) await store.addTrajectory(trajectory(id, 'shadow', qa, random() < 0.8 ? qa[1] : 'Ask your manager.', random, adapter));
+      else if (random() < 0.6) await store.addTrajectory(trajectory(id, 'shadow', qa, random() < 0.8 ? qa[1] : 'Ask your manager.', random, adapter));
       const latencyMs = fallback ? 4000 + random() * 9000 : 900 + random() * 2500;
       await store.finishQuestion(id, {
         status: 'answered', route: fallback ? 'teacher' : 'student', reason: fallback ? REASONS[Math.floor(random() * REASONS.length)]! : 'confident',

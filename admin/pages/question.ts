@@ -84,7 +84,7 @@ ${q.answer !== null ? html`<div class="final">${q.answer}</div>` : html`<p class
 ${sources(q.sources)}
 <h2>Feedback</h2>
 ${d.feedback.length
-  ? html`<ul>${d.feedback.map((f) => html`<li><span class="badge ${f.value}">${f.value === 'up' ? '👍' : '👎'}</span> ${f.user} on ${f.surface} · ${when(f.createdAt)}</li>`)}</ul>`
+  ? html`<ul>${d.feedback.map((f) => html`<li><span class="badge ${f.value}">${f.value === 'up' ? 'thumbs up' : 'thumbs down'}</span> ${f.user} on ${f.surface} · ${when(f.createdAt)}</li>`)}</ul>`
   : html`<p class="muted">none</p>`}
 <h2>Trajectories</h2>
 ${trajectories.length ? html`<div class="trajectories">${trajectories.map((t) => trajectory(t, session))}</div>` : html`<p class="muted">No trajectories recorded.</p>`}

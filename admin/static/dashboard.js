@@ -31,7 +31,7 @@ draw('chart-fallback', {
 });
 draw('chart-feedback', {
   type: 'bar',
-  data: { labels, datasets: [{ label: '👍', data: series('up'), backgroundColor: col.up }, { label: '👎', data: series('down'), backgroundColor: col.down }] },
+  data: { labels, datasets: [{ label: 'thumbs up', data: series('up'), backgroundColor: col.up }, { label: 'thumbs down', data: series('down'), backgroundColor: col.down }] },
   options: { scales: { y: { beginAtZero: true } } },
 });
 const seconds = (key) => data.days.map((d) => (d[key] === null ? null : d[key] / 1000));
@@ -62,7 +62,7 @@ draw('chart-versions', {
   options: {
     scales: {
       x: { type: 'linear', ticks: { callback: (v) => new Date(v).toISOString().slice(5, 10) } },
-      y: { min: -0.5, max: lanes.length - 0.5, ticks: { stepSize: 1, callback: (v) => lanes[v] ?? '' } },
+      y: { min: -1, max: lanes.length, ticks: { stepSize: 1, callback: (v) => lanes[v] ?? '' } },
     },
     plugins: { tooltip: { callbacks: { label: (c) => `${c.raw.version} (${c.dataset.label}) ${new Date(c.raw.x).toISOString().slice(0, 16)}` } } },
   },
