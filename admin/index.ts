@@ -1,2 +1,2 @@
-export { startAdminServer, AdminConfigError, type AdminServer } from './server.ts';
+export { startAdminServer, adminPassword, AdminConfigError, type AdminServer } from './server.ts';
 export type { Probe } from './health.ts';

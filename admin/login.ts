@@ -48,6 +48,7 @@ export function loginRoutes(sessions: SessionStore, password: string, ttlMs: num
     const user = str(body.user).trim();
     const ok = safeEqual(str(body.password), password);
     if (!ok) {
+      if (failures.size > 10_000) for (const [k, v] of failures) if (v.until <= Date.now()) failures.delete(k);
       failures.set(ip, { count: (f && f.until > Date.now() ? f.count : 0) + 1, until: Date.now() + FAILURE_WINDOW_MS });
       return showForm(req, 401, next, 'Wrong password.', user.slice(0, 64));
     }

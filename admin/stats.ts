@@ -1,8 +1,7 @@
 import type { LogStore, ModelVersionRecord, QuestionFilter, QuestionRecord } from '../store/index.ts';
 import { sameAnswer } from './normalize.ts';
 
-/** How many questions one dashboard or scrape reads at most (newest first). */
-export const MAX_ROWS = 50_000;
+const CHUNK = 5000;
 
 export interface DayStats {
   day: string;
@@ -26,8 +25,18 @@ export interface Dashboard {
   versions: Pick<ModelVersionRecord, 'version' | 'baseModel' | 'status' | 'createdAt' | 'promotedAt'>[];
 }
 
+/**
+ * Every question matching the filter, read in chunks. The upper time bound is pinned first, so
+ * questions arriving meanwhile don't shift the pages.
+ */
 export async function allQuestions(store: LogStore, filter: QuestionFilter = {}): Promise<QuestionRecord[]> {
-  return (await store.listQuestions(filter, { offset: 0, limit: MAX_ROWS })).items;
+  const pinned = { ...filter, to: filter.to ?? new Date().toISOString() };
+  const out: QuestionRecord[] = [];
+  for (;;) {
+    const page = await store.listQuestions(pinned, { offset: out.length, limit: CHUNK });
+    out.push(...page.items);
+    if (page.items.length < CHUNK) return out;
+  }
 }
 
 /** Nearest-rank percentile; null for no data. */

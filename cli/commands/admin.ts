@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { startAdminServer } from '../../admin/index.ts';
+import { adminPassword, startAdminServer } from '../../admin/index.ts';
 import { openStore } from '../../store/index.ts';
 import { configFor } from '../context.ts';
 
@@ -11,6 +11,7 @@ export function adminCommand(program: Command): void {
     .option('--host <h>', 'address to listen on (default: admin.host, 127.0.0.1)')
     .action(async (opts: { port?: number; host?: string }, cmd: Command) => {
       const config = configFor(cmd, { 'admin.port': opts.port, 'admin.host': opts.host });
+      adminPassword(config); // fail before touching the store
       const store = await openStore(config);
       const server = await startAdminServer(config, store).catch(async (e: unknown) => {
         await store.close();

@@ -137,3 +137,17 @@ test('/healthz reports the model and Chroma probes and turns 503 when one fails'
     await h2.close();
   }
 });
+
+test('ten wrong passwords lock sign-in for that address', async () => {
+  const h3 = await startHarness({ days: 1, perDay: 1 });
+  try {
+    const form = await fetch(`${h3.server.url}/login`);
+    const cookie = form.headers.getSetCookie()[0]!.split(';')[0]!;
+    const token = /name="_csrf" value="([^"]+)"/.exec(await form.text())![1]!;
+    const tryPassword = (password: string) => post(`${h3.server.url}/login`, cookie, { _csrf: token, user: 'x', password, next: '/' });
+    for (let i = 0; i < 10; i++) assert.equal((await tryPassword(`guess-${i}`)).status, 401);
+    assert.equal((await tryPassword('correct horse battery')).status, 429);
+  } finally {
+    await h3.close();
+  }
+});
