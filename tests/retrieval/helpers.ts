@@ -9,7 +9,7 @@ export function tempDir(prefix: string): string {
   return mkdtempSync(path.join(tmpdir(), `understudy-${prefix}-`));
 }
 
-/** Defaults plus a fresh data dir (so the local Chroma keeps its files there); no env, no config file. */
-export function testConfig(overrides: Record<string, unknown> = {}): Config {
-  return loadConfig({ env: {}, file: undefined, overrides: { dataDir: tempDir('data'), ...overrides } });
+/** Defaults plus a fresh data dir (so the local Chroma keeps its files there); only the env given, no config file. */
+export function testConfig(overrides: Record<string, unknown> = {}, env: NodeJS.ProcessEnv = {}): Config {
+  return loadConfig({ env, file: undefined, overrides: { dataDir: tempDir('data'), ...overrides } });
 }
