@@ -1,9 +1,10 @@
-// One isolate with its context and the in-isolate runtime (isolate-runtime.js): runs rewritten
-// code and answers the isolate's tool calls through a swappable host handler.
+// One isolate with its context and the in-isolate runtime (isolate-runtime.js). It lives in the
+// sandbox process (worker.ts): a V8 out-of-memory abort there cannot take the application down.
 
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import ivm from 'isolated-vm';
+import type { RawReport } from './protocol.ts';
 import { SCOPE } from './rewrite.ts';
 
 const RUNTIME_SOURCE = readFileSync(new URL('./isolate-runtime.js', import.meta.url), 'utf8');
@@ -12,27 +13,10 @@ let mathSource: string | undefined;
 const BACKSTOP_MS = 2000;
 const MATH_LOAD_TIMEOUT_MS = 20_000;
 
-export interface RawError {
-  kind: 'syntax' | 'runtime' | 'output';
-  message: string;
-  stack: string;
-}
+/** Forwards a tool call (name, arguments as JSON) and resolves to 'o' + result JSON or 'e' + message. */
+export type ToolForwarder = (name: string, json: string) => Promise<string>;
 
-/** What the in-isolate runner reports for one action. */
-export interface RawReport {
-  value: string | null;
-  error: RawError | null;
-  output: string;
-  /** Characters the action tried to print (more than `output` holds when it was cut). */
-  attempted: number;
-  final: string | null;
-}
-
-/** Answers one tool call; resolves to the JSON-serializable result. */
-export type ToolHandler = (name: string, args: unknown[]) => Promise<unknown>;
-
-export class Runtime {
-  onTool: ToolHandler = async (name) => { throw new Error(`${name}() is not available now`); };
+export class IsolateRuntime {
   #mathLoaded = false;
 
   private constructor(
@@ -42,20 +26,11 @@ export class Runtime {
     private readonly collector: ivm.Reference,
   ) {}
 
-  static async create(memoryMb: number, toolNames: string[], seed: number): Promise<Runtime> {
+  static async create(memoryMb: number, toolNames: string[], seed: number, forward: ToolForwarder): Promise<IsolateRuntime> {
     const isolate = new ivm.Isolate({ memoryLimit: memoryMb });
     try {
       const context = await isolate.createContext();
-      let self: Runtime | undefined;
-      const callTool = new ivm.Reference(async (name: string, json: string): Promise<string> => {
-        try {
-          const result = await self!.onTool(name, JSON.parse(json) as unknown[]);
-          const text = JSON.stringify(result);
-          return 'o' + (text === undefined ? 'null' : text);
-        } catch (e) {
-          return 'e' + (e instanceof Error ? e.message : String(e));
-        }
-      });
+      const callTool = new ivm.Reference(forward);
       const boot = await context.eval(RUNTIME_SOURCE, { reference: true, filename: '<understudy>' });
       const api = await boot.apply(undefined, [callTool, new ivm.ExternalCopy(toolNames).copyInto(), SCOPE, seed], {
         result: { reference: true },
@@ -63,8 +38,7 @@ export class Runtime {
       }) as ivm.Reference;
       const runner = await api.get('run', { reference: true });
       const collector = await api.get('collect', { reference: true });
-      self = new Runtime(isolate, context, runner, collector);
-      return self;
+      return new IsolateRuntime(isolate, context, runner, collector);
     } catch (e) {
       isolate.dispose();
       throw e;

@@ -2,11 +2,12 @@
 //
 // Every action that may have changed the isolate's state is journaled with the tool results it
 // saw. A fork is a fresh isolate that replays the journal with tool calls answered from the
-// recording (tools never run twice); the same replay rebuilds the state when the memory limit
-// (or a stuck action) forces the isolate to be replaced.
+// recording (tools never run twice); the same replay rebuilds the state when the memory limit,
+// a stuck action or a crash of the sandbox process forces the isolate to be replaced.
 
 import { rewrite } from './rewrite.ts';
-import { Runtime, type RawReport, type ToolHandler } from './runtime.ts';
+import type { RawReport } from './protocol.ts';
+import { Runtime, type ToolHandler } from './runtime.ts';
 import type { ActionError, ActionResult, SandboxOptions, ToolCall } from './types.ts';
 
 const SOURCE_URL = '\n//# sourceURL=action.js';
@@ -104,6 +105,7 @@ export class Sandbox {
       return { output: '', value: null, finalAnswer: null, durationMs: 0, toolCalls: [],
         error: { kind: 'disposed', message: 'the sandbox was disposed', line: null } };
     }
+    if (!this.#runtime?.alive) await this.#restore();
     const calls: ToolCall[] = [];
     let deadline = Infinity;
     const live: ToolHandler = async (name, args) => {
@@ -186,11 +188,11 @@ export class Sandbox {
     const text = e instanceof Error ? e.message : String(e);
     const partial = await runtime.collect();
     let error: ActionError;
-    if (/memory limit/i.test(text)) {
+    if (/memory limit|sandbox process ended/i.test(text) && !/SIGKILL/.test(text)) {
       error = { kind: 'memory', line: null, message: `the action used more than the ${this.opts.memoryMb} MB memory limit` };
     } else if (this.#disposed) {
       error = { kind: 'disposed', line: null, message: 'the sandbox was disposed while the action ran' };
-    } else if (/timed out|disposed/i.test(text)) {
+    } else if (/timed out|disposed|SIGKILL/i.test(text)) {
       error = { kind: 'timeout', line: null, message: `the action ran longer than ${this.opts.timeoutMs} ms and was stopped` };
     } else {
       error = { kind: 'runtime', line: null, message: text };

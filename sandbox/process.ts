@@ -1,0 +1,108 @@
+// The application's side of the sandbox process: starts it on first use (again after it dies),
+// matches requests to replies and routes the isolates' tool calls to their Runtime.
+
+import { fork, type ChildProcess } from 'node:child_process';
+import type { Request, ToChild, ToParent } from './protocol.ts';
+
+const WORKER = new URL('./worker.ts', import.meta.url);
+
+interface Pending {
+  resolve: (value: unknown) => void;
+  reject: (e: Error) => void;
+}
+
+/** What the process needs from a Runtime: its tool handler and a way to learn that it died. */
+export interface ProcessClient {
+  tool(name: string, json: string): Promise<string>;
+  died(): void;
+}
+
+export class SandboxProcess {
+  #child: ChildProcess | null = null;
+  #pending = new Map<number, Pending & { rid: number }>();
+  #clients = new Map<number, ProcessClient>();
+  #nextReq = 0;
+  #nextRid = 0;
+
+  register(client: ProcessClient): number {
+    const rid = this.#nextRid++;
+    this.#clients.set(rid, client);
+    return rid;
+  }
+
+  forget(rid: number): void {
+    this.#clients.delete(rid);
+  }
+
+  /** Sends a request; `killAfterMs` ends the whole process if no reply comes by then. */
+  request(msg: Request, killAfterMs?: number): Promise<{ value: unknown; alive: boolean }> {
+    const child = this.#start();
+    const req = this.#nextReq++;
+    return new Promise((resolve, reject) => {
+      const timer = killAfterMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+      const done = <T,>(f: (v: T) => void) => (v: T) => {
+        clearTimeout(timer);
+        this.#pending.delete(req);
+        this.#refresh();
+        f(v);
+      };
+      this.#pending.set(req, { rid: msg.rid, resolve: done(resolve as (v: unknown) => void), reject: done(reject) });
+      this.#refresh();
+      child.send({ ...msg, req } satisfies ToChild);
+    });
+  }
+
+  #start(): ChildProcess {
+    if (this.#child) return this.#child;
+    const child = fork(WORKER, [], {
+      execArgv: ['--import', import.meta.resolve('tsx'), '--no-node-snapshot'],
+      stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
+      serialization: 'advanced',
+    });
+    child.on('message', (m: ToParent) => this.#message(child, m));
+    child.on('exit', (code, signal) => this.#exited(child, signal ?? String(code)));
+    child.on('error', () => child.kill('SIGKILL'));
+    this.#child = child;
+    return child;
+  }
+
+  #message(child: ChildProcess, m: ToParent): void {
+    if (m.t === 'reply') {
+      const p = this.#pending.get(m.req);
+      if (!p) return;
+      if (m.ok) p.resolve({ value: m.value, alive: m.alive });
+      else p.reject(Object.assign(new Error(m.error), { alive: m.alive }));
+      return;
+    }
+    const client = this.#clients.get(m.rid);
+    const answer = client ? client.tool(m.name, m.json) : Promise.resolve('esandbox closed');
+    void answer.then((reply) => {
+      if (child.connected) child.send({ t: 'tool-reply', call: m.call, reply } satisfies ToChild);
+    });
+  }
+
+  #exited(child: ChildProcess, how: string): void {
+    if (this.#child === child) this.#child = null;
+    for (const [req, p] of this.#pending) {
+      this.#pending.delete(req);
+      p.reject(Object.assign(new Error(`the sandbox process ended (${how})`), { alive: false }));
+    }
+    for (const client of this.#clients.values()) client.died();
+    this.#clients.clear();
+  }
+
+  /** Only keep the application alive while a request is out. */
+  #refresh(): void {
+    const child = this.#child;
+    if (!child) return;
+    if (this.#pending.size > 0) {
+      child.ref();
+      child.channel?.ref();
+    } else {
+      child.unref();
+      child.channel?.unref();
+    }
+  }
+}
+
+export const sandboxProcess = new SandboxProcess();
