@@ -75,7 +75,9 @@ export function createAdminApp(store: LogStore, opts: AdminAppOptions): express.
   app.get('/questions', async (req, res) => {
     const { filter, page, done, n } = parseListQuery(req.query);
     const result = await store.listQuestions(filter, { offset: (page - 1) * PAGE_SIZE, limit: PAGE_SIZE });
-    res.type('html').send(questionsPage(result, filter, page, req.session!, done && DONE[done]!(n ?? 0)));
+    const details = await Promise.all(result.items.map((q) => store.getQuestion(q.id)));
+    const byId = new Map(details.flatMap((d) => (d ? [[d.question.id, d] as const] : [])));
+    res.type('html').send(questionsPage(result, byId, filter, page, req.session!, done && DONE[done]!(n ?? 0)));
   });
   app.get('/questions/:id', async (req, res) => {
     const detail = ID_PATTERN.test(req.params.id) ? await store.getQuestion(req.params.id) : undefined;

@@ -1,7 +1,7 @@
 import type { Session } from '../auth.ts';
 import { html } from '../html.ts';
 import { filterToQuery, PAGE_SIZE } from '../query.ts';
-import type { Page, QuestionFilter, QuestionRecord } from '../../store/index.ts';
+import type { Page, QuestionDetail, QuestionFilter, QuestionRecord } from '../../store/index.ts';
 import { ms, when } from './format.ts';
 import { csrfField, page } from './layout.ts';
 
@@ -12,7 +12,15 @@ const input = (name: string, label: string, current: string | undefined, type = 
 
 const clip = (s: string | null, n: number) => (s === null ? '' : s.length > n ? `${s.slice(0, n)}…` : s);
 
-export function questionsPage(result: Page<QuestionRecord>, filter: QuestionFilter, pageNo: number, session: Session, flash?: string): string {
+/** Curation badges per trajectory and feedback counts for one row. */
+function review(d: QuestionDetail | undefined) {
+  if (!d) return '';
+  const up = d.feedback.filter((f) => f.value === 'up').length;
+  const down = d.feedback.length - up;
+  return html`${d.trajectories.map((t) => html`<span class="badge ${t.curation}" title="${t.role} trajectory">${t.role[0]}: ${t.curation}</span> `)}${up ? html`<span class="badge up">${up} up</span> ` : ''}${down ? html`<span class="badge down">${down} down</span>` : ''}`;
+}
+
+export function questionsPage(result: Page<QuestionRecord>, details: Map<string, QuestionDetail>, filter: QuestionFilter, pageNo: number, session: Session, flash?: string): string {
   const pages = Math.max(1, Math.ceil(result.total / PAGE_SIZE));
   const query = filterToQuery(filter);
   return page(
@@ -46,7 +54,7 @@ ${flash ? html`<p class="flash" role="status">${flash}</p>` : ''}
   </div>
 </form>
 <table class="questions">
-<thead><tr><th></th><th>time</th><th>question</th><th>surface</th><th>user</th><th>answered by</th><th>reason</th><th>answer</th><th>latency</th></tr></thead>
+<thead><tr><th></th><th>time</th><th>question</th><th>surface</th><th>user</th><th>answered by</th><th>reason</th><th>answer</th><th>latency</th><th>review</th></tr></thead>
 <tbody>
 ${result.items.map(
   (q) => html`<tr>
@@ -59,6 +67,7 @@ ${result.items.map(
   <td>${q.reason ?? ''}</td>
   <td>${clip(q.answer, 100)}</td>
   <td>${ms(q.latencyMs)}</td>
+  <td class="review">${review(details.get(q.id))}</td>
 </tr>`,
 )}
 </tbody>

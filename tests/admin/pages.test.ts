@@ -119,6 +119,8 @@ test('curation: edit then approve, and bulk actions on the filtered list, record
   const page = (await get(res.headers.get('location')!)).body;
   assert.match(page, /Trajectory approved\./);
   assert.match(page, /<td>dana<\/td><td>teacher<\/td>/);
+  const listed = (await get('/questions?curation=approved')).body;
+  assert.match(listed, new RegExp(`/questions/${d.question.id}"[\\s\\S]*?<span class="badge approved" title="teacher trajectory">t: approved</span>`));
 
   const wrongQuestion = await post(`${h.server.url}/trajectories/${teacher.id}/curate`, session.cookie, { _csrf: session.csrf, question: h.ids[0]!, state: 'approved' });
   assert.equal(wrongQuestion.status, 404);
