@@ -147,6 +147,18 @@ describe('sandbox actions', () => {
     assert.equal(hostCalls.length, 1);
   });
 
+  test('an out-of-memory abort of the sandbox process is survived by every sandbox', async () => {
+    const bystander = await make();
+    await bystander.sandbox.run('const keep = search("x", 1)');
+    const { sandbox } = await make({ memoryMb: 32, timeoutMs: 20_000 });
+    // Map growth makes V8 abort the whole process rather than fail the isolate's allocation.
+    const r = await sandbox.run('const m = new Map()\nfor (let i = 0; ; i++) m.set(i, { i, s: "x" + i })');
+    assert.equal(r.error?.kind, 'memory');
+    assert.equal((await sandbox.run('1 + 1')).value, '2');
+    assert.equal((await bystander.sandbox.run('keep[0]')).value, 'passage 1 about x');
+    assert.equal(bystander.hostCalls.length, 1);
+  });
+
   test('dispose ends the sandbox; later actions report it', async () => {
     const { sandbox } = await make();
     sandbox.dispose();
