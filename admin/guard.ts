@@ -2,7 +2,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { parseCookies, safeEqual, SESSION_COOKIE, type Session, type SessionStore } from './auth.ts';
 import { errorPage } from './pages/layout.ts';
 
-export const MAX_URL_LENGTH = 4096;
+const MAX_URL_LENGTH = 4096;
 
 const CSP = [
   "default-src 'none'",

@@ -4,9 +4,6 @@
  */
 export class Html {
   constructor(readonly value: string) {}
-  toString(): string {
-    return this.value;
-  }
 }
 
 type Part = Html | string | number | boolean | null | undefined | Part[];

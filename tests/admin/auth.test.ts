@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { createAdminApp } from '../../admin/app.ts';
 import { SessionStore } from '../../admin/auth.ts';
 import { startAdminServer } from '../../admin/index.ts';
 import { loadConfig } from '../../config/index.ts';
@@ -23,19 +24,42 @@ test('refuses to start without an admin password, naming the variable', async ()
   await store.close();
 });
 
+/** The app's routes as `METHOD /path`, read from Express's router so a new route can't skip this test. */
+function registeredRoutes(): string[] {
+  type Layer = { route?: { path: string; methods: Record<string, boolean> }; handle?: { stack?: Layer[] } };
+  const walk = (stack: Layer[]): string[] =>
+    stack.flatMap((l) => (l.route ? Object.keys(l.route.methods).map((m) => `${m.toUpperCase()} ${l.route!.path}`) : walk(l.handle?.stack ?? [])));
+  const app = createAdminApp(h.store, { password: 'x'.repeat(8), sessionTtlMs: 1000 }) as unknown as { router: { stack: Layer[] } };
+  return walk(app.router.stack);
+}
+
+const PUBLIC = ['GET /healthz', 'GET /static/:name', 'GET /favicon.ico', 'GET /login', 'POST /login'];
+
 test('every route but health, sign-in and static files needs a session', async () => {
   const url = h.server.url;
-  const gets = ['/', '/?days=30', '/questions', '/questions?route=teacher&q=vpn', `/questions/${questionId}`, '/questions/not-an-id', '/metrics', '/no/such/page'];
-  for (const p of gets) {
-    const browser = await fetch(url + p, { redirect: 'manual', headers: { accept: 'text/html' } });
-    assert.equal(browser.status, 302, `GET ${p} from a browser`);
-    assert.equal(browser.headers.get('location'), `/login?next=${encodeURIComponent(p)}`);
-    const api = await fetch(url + p, { redirect: 'manual', headers: { accept: 'application/json' } });
-    assert.equal(api.status, 401, `GET ${p} from a script`);
-  }
-  for (const p of ['/logout', `/trajectories/${trajectoryId}/curate`, '/curate/bulk', '/']) {
-    const res = await post(url + p, null, { _csrf: 'x', state: 'approved', question: questionId, scope: 'filtered', role: 'all' });
-    assert.equal(res.status, 401, `POST ${p}`);
+  const examples: Record<string, string[]> = {
+    'GET /': ['/', '/?days=30'],
+    'GET /questions': ['/questions', '/questions?route=teacher&q=vpn'],
+    'GET /questions/:id': [`/questions/${questionId}`, '/questions/not-an-id'],
+    'GET /metrics': ['/metrics'],
+    'POST /logout': ['/logout'],
+    'POST /trajectories/:id/curate': [`/trajectories/${trajectoryId}/curate`],
+    'POST /curate/bulk': ['/curate/bulk'],
+  };
+  assert.deepEqual(Object.keys(examples).sort(), registeredRoutes().filter((r) => !PUBLIC.includes(r)).sort(), 'every protected route is walked');
+  for (const [route, paths] of Object.entries(examples)) {
+    for (const p of route.startsWith('GET') ? [...paths, '/no/such/page'] : paths) {
+      if (route.startsWith('GET')) {
+        const browser = await fetch(url + p, { redirect: 'manual', headers: { accept: 'text/html' } });
+        assert.equal(browser.status, 302, `GET ${p} from a browser`);
+        assert.equal(browser.headers.get('location'), `/login?next=${encodeURIComponent(p)}`);
+        const api = await fetch(url + p, { redirect: 'manual', headers: { accept: 'application/json' } });
+        assert.equal(api.status, 401, `GET ${p} from a script`);
+      } else {
+        const res = await post(url + p, null, { _csrf: 'x', state: 'approved', question: questionId, scope: 'filtered', role: 'all' });
+        assert.equal(res.status, 401, `POST ${p}`);
+      }
+    }
   }
   const forged = await fetch(`${url}/questions`, { redirect: 'manual', headers: { cookie: 'understudy_session=forged' } });
   assert.equal(forged.status, 401);
