@@ -1,0 +1,32 @@
+import assert from 'node:assert/strict';
+import { PassThrough } from 'node:stream';
+import { test } from 'node:test';
+import { configSchema } from '../../config/index.ts';
+import { createBotContext, createConsoleAdapter } from '../../bots/index.ts';
+import { ScriptedAnswerer } from './fixtures/answerer.ts';
+import { quietLog } from './fixtures/slack-app.ts';
+
+test('the console chat shows progress, the answer, sources; /down gets the teacher; /teacher forces it; /quit ends', async () => {
+  const answerer = new ScriptedAnswerer({ fail: (q) => q === 'explode' });
+  const input = new PassThrough();
+  const output = new PassThrough();
+  let text = '';
+  output.on('data', (c: Buffer) => (text += c.toString()));
+  const chat = createConsoleAdapter(createBotContext(configSchema.parse({}), answerer, quietLog), { input, output });
+  await chat.start();
+  input.end('how do I deploy?\n/down\n/teacher\nexplode\n/up\n/quit\nnever asked\n');
+  await chat.done;
+  assert.match(text, /… Thinking… step 1 of 2/);
+  assert.match(text, /… Searching the docs for “how do I deploy\?”/);
+  assert.match(text, /Answer to: how do I deploy\?\n— Answered by the student \(student-test\)/);
+  assert.match(text, /Sources:\n {2}• Handbook: Vacation \(docs\/handbook\/vacation.md\)/);
+  assert.match(text, /👎 recorded, thanks.\nThe teacher's answer:\nTeacher re-answer for student-1/);
+  assert.equal(answerer.asks[1]?.forceTeacher, true);
+  assert.equal(answerer.asks[1]?.question, 'how do I deploy?');
+  assert.deepEqual(answerer.asks[1]?.history?.map((h) => h.role), ['user', 'assistant']);
+  assert.match(text, /Sorry, something went wrong/);
+  assert.equal(answerer.feedbacks.at(-1)?.value, 'up');
+  assert.equal(answerer.feedbacks.at(-1)?.surface, 'console');
+  assert.ok(!answerer.asks.some((a) => a.question === 'never asked'), '/quit stops reading');
+  assert.ok(quietLog.errors.some((e) => e.includes('console: question')), 'the failure detail goes to the log');
+});
