@@ -52,28 +52,27 @@ const ratio = (a: number, b: number): number | null => (b === 0 ? null : a / b);
  * Student accuracy from shadow samples: a question answered one way and also run by the other
  * model in the background ("shadow") is a hit when both normalized answers agree.
  */
-async function shadowHits(store: LogStore, since: string): Promise<{ questionId: string; day: string; hit: boolean }[]> {
-  const shadows = await store.listTrajectories({ role: 'shadow', since });
+async function shadowHits(store: LogStore, since: string, known: Map<string, QuestionRecord>): Promise<{ day: string; hit: boolean }[]> {
   const out = [];
-  for (const s of shadows) {
+  for (const s of await store.listTrajectories({ role: 'shadow', since })) {
     if (s.finalAnswer === null) continue;
-    const detail = await store.getQuestion(s.questionId);
-    const other = detail?.question.answer ?? detail?.trajectories.find((t) => t.role !== 'shadow' && t.finalAnswer !== null)?.finalAnswer;
-    if (!detail || other === null || other === undefined) continue;
-    out.push({ questionId: s.questionId, day: detail.question.createdAt.slice(0, 10), hit: sameAnswer(s.finalAnswer, other) });
+    // The window's questions are already loaded; only a shadow of an older question needs a lookup.
+    const question = known.get(s.questionId) ?? (await store.getQuestion(s.questionId))?.question;
+    if (!question?.answer) continue;
+    out.push({ day: question.createdAt.slice(0, 10), hit: sameAnswer(s.finalAnswer, question.answer) });
   }
   return out;
 }
 
 export async function dashboard(store: LogStore, days: number, now = new Date()): Promise<Dashboard> {
   const start = new Date(now.getTime() - (days - 1) * 86_400_000).toISOString().slice(0, 10);
-  const [questions, ups, downs, shadows, versions] = await Promise.all([
+  const [questions, ups, downs, versions] = await Promise.all([
     allQuestions(store, { from: start }),
     allQuestions(store, { from: start, feedback: 'up' }),
     allQuestions(store, { from: start, feedback: 'down' }),
-    shadowHits(store, start),
     store.listModelVersions(),
   ]);
+  const shadows = await shadowHits(store, start, new Map(questions.map((q) => [q.id, q])));
   const upIds = new Set(ups.map((q) => q.id));
   const downIds = new Set(downs.map((q) => q.id));
   const dayKeys = Array.from({ length: days }, (_, i) => new Date(Date.parse(start) + i * 86_400_000).toISOString().slice(0, 10));
