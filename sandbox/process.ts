@@ -2,6 +2,7 @@
 // matches requests to replies and routes the isolates' tool calls to their Runtime.
 
 import { fork, type ChildProcess } from 'node:child_process';
+import type { Socket } from 'node:net';
 import type { Request, ToChild, ToParent } from './protocol.ts';
 
 const WORKER = new URL('./worker.ts', import.meta.url);
@@ -56,11 +57,15 @@ export class SandboxProcess {
     if (this.#child) return this.#child;
     const child = fork(WORKER, [], {
       execArgv: ['--import', import.meta.resolve('tsx'), '--no-node-snapshot'],
-      stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       serialization: 'advanced',
     });
+    // Kept for the error when the process cannot start at all (V8's abort reports are not wanted).
+    let stderr = '';
+    child.stderr?.setEncoding('utf8').on('data', (d: string) => { stderr = (stderr + d).slice(-2000); });
+    (child.stderr as Socket | null)?.unref();
     child.on('message', (m: ToParent) => this.#message(child, m));
-    child.on('exit', (code, signal) => this.#exited(child, signal ?? String(code)));
+    child.on('exit', (code, signal) => this.#exited(child, signal ?? (code ? `exit code ${code}: ${stderr.trim()}` : 'exit code 0')));
     child.on('error', () => child.kill('SIGKILL'));
     this.#child = child;
     return child;

@@ -31,7 +31,12 @@ export class Runtime {
 
   static async create(memoryMb: number, toolNames: string[], seed: number): Promise<Runtime> {
     const rt = new Runtime();
-    await rt.#call({ t: 'create', rid: rt.rid, memoryMb, toolNames, seed });
+    try {
+      await rt.#call({ t: 'create', rid: rt.rid, memoryMb, toolNames, seed });
+    } catch (e) {
+      sandboxProcess.forget(rt.rid);
+      throw e;
+    }
     return rt;
   }
 
