@@ -5,12 +5,14 @@ import { modelsCommand } from './commands/models.ts';
 import { ingestCommand } from './commands/ingest.ts';
 import { searchCommand } from './commands/search.ts';
 import { adminCommand } from './commands/admin.ts';
+import { chatCommand } from './commands/chat.ts';
+import { serveCommand } from './commands/serve.ts';
 
 const program = new Command('understudy')
   .description('A team Q&A agent: a small student model with tools, a teacher fallback, nightly distillation.')
   .option('-c, --config <file>', 'JSON config file (default: $UNDERSTUDY_CONFIG or ./understudy.config.json)')
   .showHelpAfterError();
 
-for (const register of [configCommand, modelsCommand, adminCommand, ingestCommand, searchCommand]) register(program);
+for (const register of [configCommand, modelsCommand, adminCommand, ingestCommand, searchCommand, chatCommand, serveCommand]) register(program);
 
 program.parseAsync(process.argv).catch(reportFatal);
