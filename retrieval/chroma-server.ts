@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 import { ChromaClient } from 'chromadb';
 import { dataDir, venvPython, type Config } from '../config/index.ts';
+import { lockHolder, removeLock, writeLock } from './server-lock.ts';
 
 export class ChromaStartError extends Error {
   readonly userFacing = true;
@@ -77,6 +78,15 @@ function stopChild(child: ChildProcess, graceMs = 5000): Promise<void> {
 
 class PortTaken extends Error {}
 
+async function answers(port: number): Promise<boolean> {
+  try {
+    await new ChromaClient({ host: '127.0.0.1', port }).heartbeat();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Starts the Python chromadb server from the setup venv (the npm package's `chroma run` binary
  * needs glibc >= 2.38) on the configured port, or on a free one when that port is taken.
@@ -88,17 +98,35 @@ export async function startLocalChroma(config: Config): Promise<LocalChroma> {
   }
   const dbPath = path.join(dataDir(config), 'chroma');
   mkdirSync(dbPath, { recursive: true });
+  // Two servers over one persist directory would corrupt it, so a second process must share explicitly.
+  const lockFile = path.join(dataDir(config), 'chroma-server.json');
+  const holder = lockHolder(lockFile);
+  if (holder && (await answers(holder.port))) {
+    throw new ChromaStartError(
+      `another local Chroma server (pid ${holder.pid}) already serves ${dbPath} on port ${holder.port}. ` +
+        `Share it with CHROMA_URL=http://127.0.0.1:${holder.port}, or use another data dir.`,
+    );
+  }
   const port = (await portIsFree(config.chroma.port)) ? config.chroma.port : await anyFreePort();
+  let server: LocalChroma & { pid: number };
   try {
-    return await launch(chromaBin, dbPath, port, config.chroma.startTimeoutMs);
+    server = await launch(chromaBin, dbPath, port, config.chroma.startTimeoutMs);
   } catch (e) {
     // Another process won the race for the port between our check and the server's bind.
-    if (e instanceof PortTaken) return launch(chromaBin, dbPath, await anyFreePort(), config.chroma.startTimeoutMs);
-    throw e;
+    if (!(e instanceof PortTaken)) throw e;
+    server = await launch(chromaBin, dbPath, await anyFreePort(), config.chroma.startTimeoutMs);
   }
+  writeLock(lockFile, { pid: server.pid, port: Number(new URL(server.url).port) });
+  return {
+    url: server.url,
+    async stop() {
+      await server.stop();
+      removeLock(lockFile, server.pid);
+    },
+  };
 }
 
-async function launch(chromaBin: string, dbPath: string, port: number, timeoutMs: number): Promise<LocalChroma> {
+async function launch(chromaBin: string, dbPath: string, port: number, timeoutMs: number): Promise<LocalChroma & { pid: number }> {
   const child = spawn(chromaBin, ['run', '--path', dbPath, '--host', '127.0.0.1', '--port', String(port)], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ANONYMIZED_TELEMETRY: 'False' },
@@ -126,7 +154,7 @@ async function launch(chromaBin: string, dbPath: string, port: number, timeoutMs
     if (/server listening on address/.test(output())) {
       try {
         await client.heartbeat();
-        return { url: `http://127.0.0.1:${port}`, stop: () => stopChild(child) };
+        return { url: `http://127.0.0.1:${port}`, pid: child.pid!, stop: () => stopChild(child) };
       } catch {
         // not serving yet
       }

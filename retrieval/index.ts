@@ -94,6 +94,7 @@ function makeRetriever(config: Config, client: ChromaClient, embedder: Embedder,
   const retriever: TimedRetriever = {
     async searchTimed(query, k = config.agent.searchK, collection = config.chroma.collection) {
       const coll = await forRead(collection);
+      if (!query.trim()) return { passages: [], embedMs: 0, chromaMs: 0 };
       const t0 = performance.now();
       const [vector] = await embedder.embed([query]);
       const t1 = performance.now();

@@ -87,6 +87,18 @@ test('without a url a local server starts on another port when the configured on
   assert.deepEqual(serversFor(config.dataDir), []);
 });
 
+test('a second process on the same data dir is told to share the running server', async () => {
+  const config = testConfig({ 'chroma.collection': 'local-faq' });
+  const first = await openRetriever(config);
+  try {
+    await assert.rejects(openRetriever(config), /another local Chroma server \(pid \d+\) already serves .* Share it with CHROMA_URL=http:\/\/127\.0\.0\.1:\d+/);
+  } finally {
+    await first.close();
+  }
+  const again = await openRetriever(config);
+  await again.close();
+});
+
 test('an unreachable chroma.url fails with a clear message', async () => {
   const dead = await freePort();
   await assert.rejects(openRetriever(testConfig({ 'chroma.url': `http://127.0.0.1:${dead}` })), /cannot reach the Chroma server at http:\/\/127\.0\.0\.1:\d+/);
