@@ -31,6 +31,9 @@
   let out = '', attempted = 0, maxOut = 0, final = null;
 
   const tag = (v) => apply(objectToString, v, []);
+  function isPromise(v) {
+    try { return v !== null && typeof v === 'object' && tag(v) === '[object Promise]'; } catch { return false; }
+  }
   function nameOf(f) {
     try { const n = f.name; return typeof n === 'string' && n ? n : '(anonymous)'; } catch { return '(anonymous)'; }
   }
@@ -139,15 +142,26 @@
   };
 
   // Code with top-level await runs in `with (scope)`: every name resolves through the global object.
-  const scope = new ProxyCtor({ __proto__: null }, {
-    has: (_t, k) => typeof k === 'string' && k !== scopeName,
-    get(_t, k) {
-      if (typeof k !== 'string') return undefined;
-      if (k in g) return g[k];
-      throw new ReferenceErrorCtor(k + ' is not defined');
-    },
-    set: (_t, k, v) => { reflectSet(g, k, v); return true; },
-  });
+  // Each run gets its own scope, which stops working once the run is over: code still waiting on a
+  // promise the action abandoned cannot act in a later action.
+  let endScope = () => {};
+  function newScope() {
+    let live = true;
+    endScope = () => { live = false; };
+    const check = () => {
+      if (!live) throw new ErrorCtor('this action has already ended');
+    };
+    return new ProxyCtor({ __proto__: null }, {
+      has: (_t, k) => { check(); return typeof k === 'string' && k !== scopeName; },
+      get(_t, k) {
+        check();
+        if (typeof k !== 'string') return undefined;
+        if (k in g) return g[k];
+        throw new ReferenceErrorCtor(k + ' is not defined');
+      },
+      set: (_t, k, v) => { check(); reflectSet(g, k, v); return true; },
+    });
+  }
 
   const errorReport = (kind, message, stack) => ({ __proto__: null, kind, message, stack });
   function errorInfo(e) {
@@ -170,6 +184,7 @@
     return apply(sliceString, s, [0, maxOut]) + '… [truncated: ' + (s.length - maxOut) + ' more characters]';
   }
   function report(ok, v) {
+    endScope();
     const error = ok || v === STOP ? null : errorInfo(v);
     const value = ok && v !== undefined ? capped(fmt(v)) : null;
     return stringify({ __proto__: null, value, error, output: out, attempted, final });
@@ -179,15 +194,17 @@
     __proto__: null,
     /** Runs one action; returns (a promise of) the JSON report. */
     run(code, isAsync, maxOutput) {
+      endScope();
       out = ''; attempted = 0; final = null; maxOut = maxOutput;
       let result;
       try {
         result = indirectEval(code);
-        if (isAsync) result = result(scope);
+        if (isAsync) result = result(newScope());
       } catch (e) {
         return report(false, e);
       }
-      if (!isAsync) return report(true, result);
+      // Like a REPL with top-level await: a promise as the value (`main()`) is waited for.
+      if (!isAsync && !isPromise(result)) return report(true, result);
       return apply(then, result, [(v) => report(true, v), (e) => report(false, e)]);
     },
     /** What the last action printed and answered before it was stopped from outside. */

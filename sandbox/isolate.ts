@@ -12,6 +12,7 @@ let mathSource: string | undefined;
 /** Extra wall time before a stuck isolate is disposed from outside (isolated-vm's own timeout failed). */
 const BACKSTOP_MS = 2000;
 const MATH_LOAD_TIMEOUT_MS = 20_000;
+const WAIT_GRACE_MS = 50;
 
 /** Forwards a tool call (name, arguments as JSON) and resolves to 'o' + result JSON or 'e' + message. */
 export type ToolForwarder = (name: string, json: string) => Promise<string>;
@@ -52,14 +53,21 @@ export class IsolateRuntime {
   /** Runs code (a script, or with isAsync an async wrapper from rewrite()) and parses the report. */
   async exec(code: string, isAsync: boolean, maxOutput: number, timeoutMs: number): Promise<RawReport> {
     const backstop = setTimeout(() => this.dispose(), timeoutMs + BACKSTOP_MS);
+    // isolated-vm's timeout only counts running code; an action waiting on a promise that never
+    // settles is given up here (the isolate is idle, so it stays usable).
+    let waiting: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      waiting = setTimeout(() => reject(new Error('Script execution timed out.')), timeoutMs + WAIT_GRACE_MS);
+    });
     try {
-      const text = await this.runner.apply(undefined, [code, isAsync, maxOutput], {
+      const run = this.runner.apply(undefined, [code, isAsync, maxOutput], {
         timeout: timeoutMs,
         result: { promise: true, copy: true },
-      }) as string;
-      return JSON.parse(text) as RawReport;
+      }) as Promise<string>;
+      return JSON.parse(await Promise.race([run, late])) as RawReport;
     } finally {
       clearTimeout(backstop);
+      clearTimeout(waiting);
     }
   }
 

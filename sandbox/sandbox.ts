@@ -109,6 +109,7 @@ export class Sandbox {
     const calls: ToolCall[] = [];
     let deadline = Infinity;
     const live: ToolHandler = async (name, args) => {
+      if (!Object.hasOwn(this.opts.tools, name)) throw new Error(`${name} is not a tool`);
       const tool = this.opts.tools[name]!;
       const result = await withDeadline(Promise.resolve().then(() => tool(...args)), deadline - performance.now(), `${name}()`);
       const text = JSON.stringify(result);

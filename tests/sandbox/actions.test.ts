@@ -65,6 +65,25 @@ describe('sandbox actions', () => {
     assert.equal((await sandbox.run('typeof twice + typeof K + (a + c)')).value, 'functionfunction7');
   });
 
+  test('a promise as the value is waited for, like a REPL with top-level await', async () => {
+    const { sandbox } = await make();
+    const r = await sandbox.run('async function main() { const r = await search("x", 2); print(r.length); return r[1] }\nmain()');
+    assert.equal(r.error, null);
+    assert.equal(r.output, '2\n');
+    assert.equal(r.value, 'passage 2 about x');
+    const rejected = await sandbox.run('async function bad() { throw new TypeError("nope") }\nbad()');
+    assert.match(rejected.error?.message ?? '', /TypeError: nope/);
+  });
+
+  test('code left waiting by an ended action cannot act in a later one', async () => {
+    const { sandbox } = await make({ timeoutMs: 200 });
+    const r = await sandbox.run('var later\nawait new Promise((resolve) => { later = resolve })\nprint("stale")');
+    assert.equal(r.error?.kind, 'timeout');
+    const next = await sandbox.run('later()\nawait null\nprint("next")');
+    assert.equal(next.error, null);
+    assert.equal(next.output, 'next\n');
+  });
+
   test('an unknown tool is a ReferenceError observation', async () => {
     const { sandbox } = await make();
     const r = await sandbox.run('\nweb_search("x")');

@@ -39,6 +39,8 @@ const cases: [string, string, Check][] = [
   ['loop inside toJSON while printing', 'print({ toJSON() { while (true) {} } })', kind('timeout')],
   ['thenable getter that never returns', 'Object.defineProperty(Object.prototype, "then", { get() { while (true) {} } })\nawait 1;\n({})', kind('timeout')],
   ['host tool slower than the time limit', 'slow()', oneOf('timeout', 'runtime')],
+  ['a promise that never settles as the value', 'new Promise(() => {})', kind('timeout')],
+  ['awaiting a promise that never settles', 'await new Promise(() => {})', kind('timeout')],
   // Memory
   ['array growth', 'const hog = []\nwhile (true) hog.push(new Array(1e5).fill(1))', kind('memory', /restarted/)],
   ['object map growth', 'const m = new Map()\nfor (let i = 0; ; i++) m.set(i, { i, s: "x" + i })', oneOf('memory', 'timeout')],
