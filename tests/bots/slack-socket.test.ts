@@ -27,6 +27,7 @@ test('Socket Mode: opens the connection with the app token, acks envelopes, answ
     assert.equal(answerer.asks.length, 1);
   } finally {
     await slack.stop();
+    await api.waitFor(() => api.sockets.size === 0, 'the socket to close');
     await api.stop();
   }
 });
