@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { BOT_USER, blockAction, deliver, eventEnvelope, sign } from './fixtures/slack-api.ts';
-import { SECRET, startSlack } from './fixtures/slack-app.ts';
+import { SECRET, quietLog, startSlack } from './fixtures/slack-app.ts';
+import { BUSY, FAILED } from '../../bots/format.ts';
 import { ScriptedAnswerer } from './fixtures/answerer.ts';
 
 type Blocks = { type: string; text?: { text: string }; elements?: { action_id?: string; value?: string; text?: string | { text: string } }[] }[];
@@ -16,7 +17,7 @@ describe('Slack adapter (real Bolt, local Web API, signed HTTP deliveries)', () 
   const nextTs = () => `${++ts}.000200`;
 
   before(async () => {
-    env = await startSlack(answerer);
+    env = await startSlack(answerer, { channels: { C1: { collection: 'hr-docs', allowTeacher: false } } });
   });
   after(() => env.close());
 
@@ -47,6 +48,8 @@ describe('Slack adapter (real Bolt, local Web API, signed HTTP deliveries)', () 
     assert.equal(ask.surface, 'slack');
     assert.equal(ask.user, 'U1');
     assert.equal(ask.channel, 'C1');
+    assert.equal(ask.collection, 'hr-docs', 'per-channel collection');
+    assert.equal(ask.allowTeacher, false, 'per-channel teacher policy');
   });
 
   test('a bad signature is refused with 401 and never answered', async () => {
@@ -155,4 +158,24 @@ describe('Slack adapter (real Bolt, local Web API, signed HTTP deliveries)', () 
     assert.ok(sections.join('').includes('end'));
   });
 
+});
+
+describe('Slack adapter under load and failure', () => {
+  test('with the queue full the user is told to wait; a failed question gets a short apology, the detail goes to the log', async () => {
+    const answerer = new ScriptedAnswerer({ delayMs: 600, fail: (q) => q === 'break please' });
+    const env = await startSlack(answerer, { workers: 1, queueSize: 1 });
+    try {
+      const asks = ['break please', 'second', 'third'].map((q, i) =>
+        deliver(env.slack.url!, eventEnvelope({ type: 'app_mention', user: `UL${i}`, channel: 'CL', text: `<@${BOT_USER}> ${q}`, ts: `1750000000.00000${i}` }), { secret: SECRET }),
+      );
+      assert.deepEqual((await Promise.all(asks)).map((r) => r.status), [200, 200, 200]);
+      const texts = () => env.api.callsTo('chat.update').map((c) => String(c.args.text));
+      await env.api.waitFor(() => texts().includes(BUSY) && texts().includes(FAILED) && env.api.callsTo('chat.update').some((c) => blockText(c.args.blocks).includes('feedback_up')), 'busy, failed and answered');
+      assert.equal(texts().filter((t) => t === BUSY).length, 1);
+      assert.ok(texts().some((t) => t.startsWith('Queued')), 'the queued user sees their place');
+      assert.ok(quietLog.errors.some((e) => e.includes('slack: question from')), 'failure detail logged');
+    } finally {
+      await env.close();
+    }
+  });
 });
