@@ -55,10 +55,16 @@ export function createDiscordAdapter(ctx: BotContext): BotAdapter {
     const question = stripMentions(m.content);
     if (!question) return;
     let channel: SendableChannels = m.channel as SendableChannels;
-    if (m.inGuild() && !m.channel.isThread()) channel = await m.startThread({ name: question.slice(0, 90) });
-    const outcome = await whileTyping(channel, async () =>
-      askAgent(ctx, { question, surface: 'discord', user: m.author.id, channel: m.channelId, history: ownThread ? await history(channel, m.id) : undefined }),
-    );
+    if (m.inGuild() && !m.channel.isThread()) {
+      channel = await m.startThread({ name: question.slice(0, 90) }).catch((e) => {
+        ctx.log.error('discord: could not start a thread, answering in the channel', e);
+        return channel;
+      });
+    }
+    const outcome = await whileTyping(channel, async () => {
+      const past = ownThread ? await history(channel, m.id).catch((e) => void ctx.log.error('discord: could not read the thread', e)) : undefined;
+      return askAgent(ctx, { question, surface: 'discord', user: m.author.id, channel: m.channelId, history: past ?? undefined });
+    });
     for (const part of outcomeMessages(outcome)) await channel.send(part);
   }
 

@@ -62,10 +62,15 @@ export function createSlackAdapter(ctx: BotContext): SlackAdapter {
 
   async function answer(client: Client, q: Question): Promise<void> {
     const thread = q.threadTs ?? (q.isDm ? undefined : q.ts);
-    const history = q.threadTs ? toHistory(await threadReplies(client, q.channel, q.threadTs), q.ts, q.botUserId) : undefined;
     const posted = await client.chat.postMessage({ channel: q.channel, thread_ts: thread, ...plainMessage(THINKING) });
     const ts = posted.ts!;
     if (thread) botThreads.first(`${q.channel}:${thread}`);
+    const history = q.threadTs
+      ? await threadReplies(client, q.channel, q.threadTs).then(
+          (replies) => toHistory(replies.filter((m) => m.ts !== ts), q.ts, q.botUserId),
+          (e) => void ctx.log.error('slack: could not read the thread, answering without it', e),
+        )
+      : undefined;
     const progress = latestOnly((text: string) => update(client, q.channel, ts, plainMessage(text)), PROGRESS_GAP_MS, (e) => ctx.log.error('slack: progress update failed', e));
     const outcome = await askAgent(
       ctx,
