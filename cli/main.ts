@@ -5,6 +5,7 @@ import { modelsCommand } from './commands/models.ts';
 import { ingestCommand } from './commands/ingest.ts';
 import { searchCommand } from './commands/search.ts';
 import { adminCommand } from './commands/admin.ts';
+import { distillCommand } from './commands/distill.ts';
 import { chatCommand } from './commands/chat.ts';
 import { serveCommand } from './commands/serve.ts';
 
@@ -13,6 +14,6 @@ const program = new Command('understudy')
   .option('-c, --config <file>', 'JSON config file (default: $UNDERSTUDY_CONFIG or ./understudy.config.json)')
   .showHelpAfterError();
 
-for (const register of [configCommand, modelsCommand, adminCommand, ingestCommand, searchCommand, chatCommand, serveCommand]) register(program);
+for (const register of [configCommand, modelsCommand, adminCommand, distillCommand, ingestCommand, searchCommand, chatCommand, serveCommand]) register(program);
 
 program.parseAsync(process.argv).catch(reportFatal);

@@ -128,8 +128,47 @@ export const configSchema = z
       .default({}),
     distill: z
       .object({
+        /** Cron expression (5 fields, UTC) for `understudy serve` to run the job, e.g. `0 3 * * *`. */
         schedule: z.string().optional(),
         promoteMargin: z.number().min(0).max(1).default(0.02),
+        /** `approved`: only admin-approved trajectories; `unflagged`: anything not rejected and without a 👎. */
+        policy: z.enum(['approved', 'unflagged']).default('unflagged'),
+        /** Share of earlier training examples (from the current version's set) mixed back in. */
+        replayShare: z.number().min(0).max(1).default(0.2),
+        heldOutShare: z.number().min(0).max(0.9).default(0.1),
+        /** JSONL `{question, answer}` evaluated by the gate besides the held-out split. */
+        evalSet: z.string().optional(),
+        evalLimit: z.number().int().min(1).default(50),
+        minExamples: z.number().int().min(1).default(8),
+        /** How far the candidate may be worse than the current student and still be promoted. */
+        maxRegression: z
+          .object({
+            abstention: z.number().min(0).max(1).default(0.05),
+            avgSteps: z.number().min(0).default(1),
+            latencyRatio: z.number().min(1).default(1.5),
+          })
+          .strict()
+          .default({}),
+        /** A Hugging Face checkpoint directory to train on instead of the student GGUF's dequantized weights. */
+        baseModel: z.string().optional(),
+        device: z.enum(['auto', 'cpu', 'cuda']).default('auto'),
+        lora: z
+          .object({
+            r: z.number().int().min(1).default(64),
+            alpha: z.number().min(1).default(128),
+            dropout: z.number().min(0).max(1).default(0.05),
+            learningRate: z.number().gt(0).default(2e-4),
+            epochs: z.number().gt(0).default(2),
+            batchSize: z.number().int().min(1).default(4),
+            gradAccum: z.number().int().min(1).default(2),
+            maxSeqLen: z.number().int().min(64).default(2048),
+            /** Stop after this many optimizer steps (0: no cap). */
+            maxSteps: z.number().int().min(0).default(0),
+            /** GGUF tensor type of the converted adapter (q8_0 halves it against f16). */
+            outType: z.enum(['f32', 'f16', 'q8_0']).default('f16'),
+          })
+          .strict()
+          .default({}),
       })
       .strict()
       .default({}),

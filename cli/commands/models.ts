@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { manifest, resolveModel } from '../../models/index.ts';
 import { configFor } from '../context.ts';
+import { addVersionCommands } from './model-versions.ts';
 
 export function modelsCommand(program: Command): void {
   const models = program.command('models').description('default models and the student versions');
@@ -22,4 +23,5 @@ export function modelsCommand(program: Command): void {
         console.log(`${name.padEnd(10)} ${m.file}  ${(m.size / 1e6).toFixed(0)} MB  ${m.licence}  ${m.description}`);
       }
     });
+  addVersionCommands(models);
 }

@@ -1,0 +1,127 @@
+import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Config } from '../config/index.ts';
+import type { LogStore } from '../store/types.ts';
+import { collectFromGenerated, collectFromStore, dedupe } from './collect.ts';
+import { filterExamples, type FilterReport } from './filter.ts';
+import { gate, type GateReport } from './gate.ts';
+import { acquireLock } from './lock.ts';
+import { runsDir } from './paths.ts';
+import { studentPrompt } from './prompts.ts';
+import { readQuestions, type PoolQuestion } from './questions.ts';
+import type { PythonRun } from './python.ts';
+import { currentStudentVersion, nextVersion, promote, saveManifest, versionDir, type VersionManifest } from './registry.ts';
+import { readSftFile, replayRecords, writeSftSet, type SftManifest } from './sft-set.ts';
+import { convertAdapter, startTraining, type TrainReport } from './train.ts';
+
+export interface DistillOptions {
+  store: LogStore;
+  /** Cache files of `understudy distill generate` to add to the store's trajectories. */
+  generated?: string[];
+  /** Only trajectories logged since (ISO time). */
+  since?: string;
+  log?: (line: string) => void;
+  /** Trainer output (progress bar); defaults to stderr. */
+  trainerLog?: (chunk: string) => void;
+  /** Sees the trainer process (tests kill it to simulate a crash). */
+  onTrainer?: (run: PythonRun) => void;
+}
+
+export interface DistillResult {
+  version: string | null;
+  promoted: boolean;
+  reason: string;
+  filter?: FilterReport;
+  dataset?: SftManifest;
+  train?: TrainReport;
+  gate?: GateReport;
+}
+
+/** Held-out questions of this set plus the configured eval set: what the gate scores. */
+function gateQuestions(config: Config, dir: string): PoolQuestion[] {
+  const heldOut = readSftFile(path.join(dir, 'heldout.jsonl')).map((r) => ({ question: r.question, answer: r.answer }));
+  const extra = config.distill.evalSet ? readQuestions(config.distill.evalSet, 0, config.distill.evalLimit) : [];
+  return [...heldOut, ...extra];
+}
+
+/**
+ * The nightly job: collect → filter → SFT set → train → convert → gate → promote. One job at a
+ * time (a lock); any failure leaves the current version serving and says why (the result, the log
+ * and `<dataDir>/distill/last-run.json`). Training resumes from the checkpoints of an interrupted
+ * run on the same data set.
+ */
+export async function runDistill(config: Config, opts: DistillOptions): Promise<DistillResult> {
+  const log = opts.log ?? ((l: string) => console.error(`distill: ${l}`));
+  const release = acquireLock(path.join(runsDir(config), 'job.lock'));
+  let result: DistillResult = { version: null, promoted: false, reason: '' };
+  try {
+    result = await job(config, opts, log);
+  } catch (e) {
+    result = { ...result, promoted: false, reason: `failed: ${e instanceof Error ? e.message : String(e)}` };
+  } finally {
+    release();
+    log(result.reason);
+    writeFileSync(path.join(runsDir(config), 'last-run.json'), JSON.stringify({ at: new Date().toISOString(), ...result, gate: undefined, promoted: result.promoted }, null, 2) + '\n');
+  }
+  return result;
+}
+
+async function job(config: Config, opts: DistillOptions, log: (l: string) => void): Promise<DistillResult> {
+  const collected = dedupe([
+    ...(await collectFromStore(opts.store, config, opts.since)),
+    ...(opts.generated ?? []).flatMap((f) => collectFromGenerated(f)),
+  ]);
+  const { kept, report: filter } = filterExamples(collected, config.agent.maxSteps);
+  log(`collected ${collected.length} trajectories, kept ${kept.length} (${JSON.stringify(filter.dropped)})`);
+  if (kept.length < config.distill.minExamples) {
+    return { version: null, promoted: false, reason: `skipped: ${kept.length} usable trajectories, distill.minExamples is ${config.distill.minExamples}`, filter };
+  }
+
+  const current = currentStudentVersion(config);
+  const earlier = current.version ? path.join(versionDir(config, current.version), 'train.jsonl') : null;
+  const replay = earlier && existsSync(earlier) ? replayRecords(earlier, Math.round(kept.length * config.distill.replayShare)) : [];
+  const staging = path.join(runsDir(config), 'staging');
+  rmSync(staging, { recursive: true, force: true });
+  const dataset = writeSftSet(kept, { dir: staging, systemPrompt: studentPrompt(), heldOutShare: config.distill.heldOutShare, replay });
+  // The work dir is named by the data set, so rerunning after a crash resumes its checkpoints.
+  const work = path.join(runsDir(config), `run-${dataset.datasetHash}`);
+  if (existsSync(work)) rmSync(staging, { recursive: true });
+  else renameSync(staging, work);
+  log(`SFT set ${dataset.datasetHash}: ${dataset.counts.train} train, ${dataset.counts.heldOut} held out, ${replay.length} replayed`);
+
+  const run = await startTraining(config, work, opts.trainerLog);
+  opts.onTrainer?.(run);
+  await run.done;
+  const train = JSON.parse(readFileSync(path.join(work, 'train-report.json'), 'utf8')) as TrainReport;
+  log(`trained in ${train.trainSeconds}s on ${train.device}: train loss ${train.lossBefore.train.toFixed(3)} -> ${train.lossAfter.train.toFixed(3)}`);
+
+  const version = nextVersion(config);
+  const dir = versionDir(config, version);
+  mkdirSync(dir, { recursive: true });
+  await convertAdapter(config, work, path.join(dir, 'adapter.gguf'), opts.trainerLog);
+  for (const f of ['train.jsonl', 'heldout.jsonl', 'train-report.json']) copyFileSync(path.join(work, f), path.join(dir, f));
+  writeFileSync(path.join(dir, 'dataset-manifest.json'), JSON.stringify(dataset, null, 2) + '\n');
+
+  const manifest: VersionManifest = {
+    version, baseModel: config.distill.baseModel ?? config.models.student, adapterPath: path.join(dir, 'adapter.gguf'),
+    datasetHash: dataset.datasetHash, evalReport: null, status: 'candidate', createdAt: new Date().toISOString(), promotedAt: null,
+    trainReport: train, dataset: dataset.counts,
+  };
+  await saveManifest(config, manifest, opts.store);
+
+  const questions = gateQuestions(config, dir);
+  if (questions.length === 0) {
+    await saveManifest(config, { ...manifest, status: 'rejected', evalReport: { error: 'no held-out or eval questions' } }, opts.store);
+    return { version, promoted: false, reason: `${version} rejected: no held-out or eval-set questions to gate on`, filter, dataset, train };
+  }
+  const report = await gate(config, current.adapterPath, path.join(dir, 'adapter.gguf'), questions);
+  writeFileSync(path.join(dir, 'eval-report.json'), JSON.stringify(report, null, 2) + '\n');
+  const summary = `accuracy ${(report.current.accuracy * 100).toFixed(1)}% -> ${(report.candidate.accuracy * 100).toFixed(1)}% on ${questions.length} questions`;
+  if (!report.promote) {
+    await saveManifest(config, { ...manifest, status: 'rejected', evalReport: report }, opts.store);
+    return { version, promoted: false, reason: `${version} rejected (${summary}): ${report.reasons.join('; ')}`, filter, dataset, train, gate: report };
+  }
+  await saveManifest(config, { ...manifest, evalReport: report }, opts.store);
+  await promote(config, version, opts.store);
+  return { version, promoted: true, reason: `${version} promoted (${summary})`, filter, dataset, train, gate: report };
+}

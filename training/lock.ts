@@ -1,0 +1,35 @@
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+export class JobLockedError extends Error {
+  readonly userFacing = true;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * One distillation job at a time: an exclusive-create lock file holding the owner's pid. A lock
+ * left by a dead process (a crash, a kill -9) is taken over.
+ */
+export function acquireLock(file: string): () => void {
+  mkdirSync(path.dirname(file), { recursive: true });
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      writeFileSync(file, String(process.pid), { flag: 'wx' });
+      return () => rmSync(file, { force: true });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      const pid = Number(readFileSync(file, 'utf8'));
+      if (pid && alive(pid)) throw new JobLockedError(`another distillation job is running (pid ${pid}, lock ${file})`);
+      rmSync(file, { force: true });
+    }
+  }
+  throw new JobLockedError(`could not take the distillation lock ${file}`);
+}
