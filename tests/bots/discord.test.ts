@@ -82,6 +82,18 @@ describe('Discord adapter (real discord.js, local REST + gateway)', () => {
     assert.match(String(answer.body?.content), /Answer to: a private question/);
   });
 
+  test('a 429 from Discord is waited out and retried by discord.js, not dropped', async () => {
+    const dm = nextId();
+    discord.rateLimitNextMessage = 0.3;
+    discord.userMessage(dm, 'rate limited?', { guild: false });
+    const posts = await discord.waitFor(() => {
+      const calls = discord.callsTo('POST', new RegExp(`^/channels/${dm}/messages$`));
+      return calls.length >= 2 && calls;
+    }, 'the retried post');
+    assert.equal(posts.length, 2, 'one refused, one retried');
+    assert.match(String(posts[1]!.body?.content), /Answer to: rate limited\?/);
+  });
+
   test('a long answer is split at 2,000 characters without breaking the code block', async () => {
     discord.userMessage(CHANNEL, `<@${BOT.id}> long code please`, { mention: true });
     const last = await discord.waitFor(() => discord.callsTo('POST', /^\/channels\/\d+\/messages$/).find((c) => String(c.body?.content).includes('Done.')), 'last part');
