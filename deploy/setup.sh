@@ -1,20 +1,23 @@
 #!/usr/bin/env bash
 # One-command, idempotent setup: npm deps, the Python venv (Chroma server, model converter,
 # trainer) and the default models. Everything heavy is cached outside the clone, so a rerun only
-# checks stamps. Usage: deploy/setup.sh [--quiet] [--test] [--models "student teacher embedding tiny"]
+# checks stamps. Usage: deploy/setup.sh [--quiet] [--test] [--train] [--models "student teacher embedding tiny"]
 # --test adds what only the tests need (Debian's chromium for the admin UI's browser tests).
+# --train adds the distillation trainer's venv (torch, transformers, peft, trl: a few GB).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 QUIET=0
 TEST=0
+TRAIN=0
 MODELS="${UNDERSTUDY_SETUP_MODELS:-student teacher embedding tiny}"
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --quiet) QUIET=1 ;;
     --test) TEST=1 ;;
+    --train) TRAIN=1 ;;
     --models) MODELS="$2"; shift ;;
-    -h|--help) sed -n '2,5p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "setup: unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -60,4 +63,18 @@ if [[ $TEST == 1 ]] && ! command -v chromium >/dev/null; then
   echo "setup: installing Debian's chromium for the browser tests"
   SUDO=$([[ $(id -u) == 0 ]] && echo "" || echo "sudo")
   $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+fi
+
+# The distillation trainer: its own venv, keyed by requirements-train.txt's hash, only with --train.
+if [[ $TRAIN == 1 ]]; then
+  TRAIN_VENV="$CACHE/venv-train-$(sha256sum deploy/requirements-train.txt | cut -c1-12)"
+  if [[ ! -f "$TRAIN_VENV/.ok" ]]; then
+    echo "setup: creating the trainer venv $TRAIN_VENV (torch, transformers, peft, trl)"
+    rm -rf "$TRAIN_VENV"
+    python3 -m venv "$TRAIN_VENV"
+    "$TRAIN_VENV/bin/pip" install --disable-pip-version-check -q -r deploy/requirements-train.txt
+    touch "$TRAIN_VENV/.ok"
+  else
+    say "trainer venv up to date ($TRAIN_VENV)"
+  fi
 fi

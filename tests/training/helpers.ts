@@ -1,0 +1,47 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { loadConfig, type Config } from '../../config/index.ts';
+import type { GeneratedRecord } from '../../training/generate.ts';
+import type { LogStore, ModelVersionRecord, QuestionDetail, TrajectoryRecord } from '../../store/types.ts';
+
+/** A config on a fresh data dir; the tiny model stands in for the student. */
+export function testConfig(overrides: Record<string, unknown> = {}): Config {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'distill-'));
+  return loadConfig({ env: {}, overrides: { dataDir, models: { student: 'tiny', contextSize: 2048 }, ...overrides } });
+}
+
+/** An arithmetic trajectory in the harness's format; `corrupt` hands in a wrong answer. */
+export function arithmeticRecord(a: number, b: number, corrupt = false): GeneratedRecord {
+  const sum = corrupt ? a * b + 3 : a + b;
+  const steps = [
+    { index: 0, thought: `I add ${a} and ${b}.`, code: `const s = ${a} + ${b};\nconsole.log(s);`, observation: String(a + b), error: null, latencyMs: 1, promptTokens: 0, completionTokens: 10 },
+    { index: 1, thought: `The sum is ${sum}.`, code: `final_answer(${sum});`, observation: '', error: null, latencyMs: 1, promptTokens: 0, completionTokens: 5 },
+  ];
+  return { question: `What is ${a} plus ${b}?`, answer: String(a + b), steps, finalAnswer: String(sum), outcome: 'final', latencyMs: 2, completionTokens: 15, firstThought: null, model: 'test', kept: true };
+}
+
+export function writeGenerated(dir: string, records: GeneratedRecord[]): string {
+  const file = path.join(dir, 'generated.jsonl');
+  writeFileSync(file, records.map((r) => JSON.stringify(r)).join('\n') + '\n');
+  return file;
+}
+
+/** The part of the LogStore the job uses, in memory. */
+export function fakeStore(trajectories: TrajectoryRecord[] = [], details: Record<string, QuestionDetail> = {}): LogStore & { versions: ModelVersionRecord[] } {
+  const versions: ModelVersionRecord[] = [];
+  const store = {
+    versions,
+    listTrajectories: async (f: { role?: string; outcome?: string; curation?: string }) =>
+      trajectories.filter((t) => (!f.role || t.role === f.role) && (!f.outcome || t.outcome === f.outcome) && (!f.curation || t.curation === f.curation)),
+    getQuestion: async (id: string) => details[id],
+    upsertModelVersion: async (v: ModelVersionRecord) => {
+      const i = versions.findIndex((x) => x.version === v.version);
+      if (i >= 0) versions[i] = v;
+      else versions.push(v);
+    },
+    listModelVersions: async () => versions,
+    close: async () => {},
+  };
+  return store as unknown as LogStore & { versions: ModelVersionRecord[] };
+}
