@@ -4,13 +4,16 @@ import {
 } from 'discord.js';
 import type { AskRequest } from '../../agent/types.ts';
 import { askAgent, sendFeedback, type Outcome } from '../ask.ts';
-import { BUSY, FAILED } from '../format.ts';
+import { BUSY, FAILED, progressText, queuedText } from '../format.ts';
+import { latestOnly } from '../throttle.ts';
 import type { BotAdapter, BotContext } from '../types.ts';
 import { askCommand } from './commands.ts';
 import { answerMessages, parseFeedbackId } from './messages.ts';
 
 /** Discord shows "typing…" for 10 s; renew it a little sooner while the agent works. */
 const TYPING_RENEW_MS = 8000;
+/** Progress edits of a deferred /ask reply, at most one per second (webhook edits are rate limited). */
+const PROGRESS_GAP_MS = 1000;
 
 const stripMentions = (text: string) => text.replace(/<@!?\d+>/g, '').replace(/\s+/g, ' ').trim();
 
@@ -72,7 +75,13 @@ export function createDiscordAdapter(ctx: BotContext): BotAdapter {
 
   async function onAsk(i: ChatInputCommandInteraction): Promise<void> {
     await i.deferReply();
-    const outcome = await askAgent(ctx, { question: i.options.getString('question', true), surface: 'discord', user: i.user.id, channel: i.channelId });
+    const progress = latestOnly((content: string) => i.editReply({ content }), PROGRESS_GAP_MS, (e) => ctx.log.error('discord: progress edit failed', e));
+    const outcome = await askAgent(
+      ctx,
+      { question: i.options.getString('question', true), surface: 'discord', user: i.user.id, channel: i.channelId },
+      { onQueued: (ahead) => progress.push(queuedText(ahead)), onProgress: (e) => progress.push(progressText(e)) },
+    );
+    await progress.close();
     const [first, ...rest] = outcomeMessages(outcome);
     await i.editReply(first!);
     for (const part of rest) await i.followUp(part);

@@ -112,7 +112,9 @@ describe('Discord adapter (real discord.js, local REST + gateway)', () => {
     const { id, token } = discord.interaction(2, { id: nextId(), name: 'ask', type: 1, options: [{ name: 'question', type: 3, value: 'what is understudy?' }] });
     const callback = await discord.waitFor(() => discord.callsTo('POST', new RegExp(`^/interactions/${id}/${token}/callback$`))[0], 'deferred reply');
     assert.equal(callback.body?.type, 5);
-    const edit = await discord.waitFor(() => discord.callsTo('PATCH', new RegExp(`^/webhooks/${APP_ID}/${token}/messages/(?:@|%40)original$`))[0], 'edited reply');
+    const edits = () => discord.callsTo('PATCH', new RegExp(`^/webhooks/${APP_ID}/${token}/messages/(?:@|%40)original$`));
+    const edit = await discord.waitFor(() => edits().find((c) => String(c.body?.content).includes('Answer to')), 'edited reply');
+    assert.equal(edits()[0]!.body?.content, 'Thinking… step 1 of 2', 'progress shown in the deferred reply first');
     assert.match(String(edit.body?.content), /Answer to: what is understudy\?/);
     assert.ok(edit.body?.components);
   });
