@@ -53,6 +53,7 @@ export function ingestCommand(program: Command): void {
     .option('--collection <name>', 'the Chroma collection (default: chroma.collection)')
     .action(async (paths: string[], opts: { collection?: string }, cmd: Command) => {
       const config = configFor(cmd, { 'chroma.collection': opts.collection });
+      // Checked before starting Chroma and loading the model, so a typo fails at once.
       const missing = paths.filter((p) => !exists(p));
       if (missing.length) throw new MissingPathError(`no such file or directory: ${missing.join(', ')}`);
       const retriever = await openRetriever(config);
