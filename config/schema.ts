@@ -50,6 +50,8 @@ export const configSchema = z
         topP: z.number().gt(0).max(1).default(0.8),
         maxTokensPerStep: z.number().int().min(16).default(512),
         searchK: z.number().int().min(1).max(50).default(3),
+        /** llama.cpp threads for the student and the local teacher; 0 = node-llama-cpp's default. Use 1 on a busy shared CPU, where spinning threads stall each other. */
+        threads: z.number().int().min(0).max(256).default(0),
       })
       .strict()
       .default({}),

@@ -1,0 +1,164 @@
+import type { ActionResult, Sandbox } from '../sandbox/index.ts';
+import type { Route, SourceRef, StepRecord, TrajectoryOutcome } from '../store/types.ts';
+import type { ProgressEvent } from './types.ts';
+import { isAbstention } from './abstain.ts';
+import type { ActionModel, ChatTurn } from './llm.ts';
+import { observationOf } from './observation.ts';
+import { END_CODE, parseAction, STOP_SEQUENCES } from './parse.ts';
+import { finalFromMemoryPrompt, taskMessage } from './prompts.ts';
+import { selectAction } from './sag.ts';
+import { mergeSources, type SearchTool } from './tools.ts';
+
+export interface RunOptions {
+  who: Route;
+  model: ActionModel;
+  systemPrompt: string;
+  question: string;
+  history?: { role: 'user' | 'assistant'; text: string }[];
+  /** Creates the question's sandbox (with the search tool); the loop disposes it. */
+  createSandbox: () => Promise<Sandbox>;
+  search: SearchTool;
+  maxSteps: number;
+  /** Candidates per step; 1 = plain greedy-ish decoding, >1 = SAG. */
+  n: number;
+  temperature: number;
+  topP: number;
+  maxTokens: number;
+  /** First-thought prefix: the first step's `Thought:` starts with it and is continued. */
+  firstThought?: string | null;
+  onProgress?: (e: ProgressEvent) => void;
+  signal?: AbortSignal;
+}
+
+export interface AgentRun {
+  steps: StepRecord[];
+  finalAnswer: string | null;
+  outcome: TrajectoryOutcome;
+  /** Steps whose chosen action failed to parse or threw. */
+  errors: number;
+  /** SAG agreement of the step that gave the final answer (null without SAG). */
+  agreement: number | null;
+  sources: SourceRef[];
+  latencyMs: number;
+  promptTokens: number;
+  completionTokens: number;
+  /** The model's own prefill + decode time over all steps. */
+  modelMs: number;
+}
+
+const FINAL_LINE = /final answer:\s*([\s\S]*)/i;
+
+/** The CodeAgent loop: Thought + code action, run in the sandbox, observation back, until final_answer or max steps. */
+export async function runAgent(o: RunOptions): Promise<AgentRun> {
+  const start = performance.now();
+  const turns: ChatTurn[] = [{ role: 'system', content: o.systemPrompt }];
+  for (const h of o.history ?? []) turns.push({ role: h.role, content: h.text });
+  turns.push({ role: 'user', content: taskMessage(o.question) });
+  const steps: StepRecord[] = [];
+  const run: AgentRun = { steps, finalAnswer: null, outcome: 'max_steps', errors: 0, agreement: null, sources: [], latencyMs: 0, promptTokens: 0, completionTokens: 0, modelMs: 0 };
+  let sandbox = await o.createSandbox();
+  try {
+    for (let i = 0; i < o.maxSteps && run.finalAnswer === null; i++) {
+      if (o.signal?.aborted) throw o.signal.reason ?? new Error('aborted');
+      o.onProgress?.({ kind: 'step', step: i + 1, maxSteps: o.maxSteps, who: o.who });
+      const t0 = performance.now();
+      const prefix = i === 0 && o.firstThought ? `Thought: ${o.firstThought.trim()}\n\n` : '';
+      const gen = await o.model.generate(turns, {
+        n: o.n,
+        maxTokens: o.maxTokens,
+        temperature: o.n > 1 ? o.temperature : 0,
+        topP: o.topP,
+        stop: STOP_SEQUENCES,
+        prefix,
+        signal: o.signal,
+      });
+      run.promptTokens += gen.promptTokens;
+      run.completionTokens += gen.completionTokens;
+      run.modelMs += gen.prefillMs + gen.decodeMs;
+      const texts = gen.texts.map((t) => prefix + t);
+      o.onProgress?.({ kind: 'code' });
+
+      let text: string;
+      let code: string | null;
+      let thought: string;
+      let observation: string;
+      let result: ActionResult | null = null;
+      let extra: Pick<StepRecord, 'candidates' | 'agreement'> = {};
+      if (texts.length > 1) {
+        const sag = await selectAction(sandbox, texts);
+        sandbox = sag.sandbox;
+        ({ text, parsed: { code, thought }, result, observation } = sag.chosen);
+        extra = { candidates: sag.records, agreement: sag.agreement };
+      } else {
+        text = texts[0] ?? '';
+        const parsed = parseAction(text);
+        ({ code, thought } = parsed);
+        if (code) {
+          result = await sandbox.run(code);
+          observation = observationOf(result);
+        } else {
+          observation = parsed.error!;
+        }
+      }
+      const error = !code ? 'parse' : result?.error ? `${result.error.kind}: ${result.error.message}` : null;
+      if (error) run.errors++;
+      const sources = result ? o.search.sourcesOf(result.toolCalls) : [];
+      steps.push({
+        index: i,
+        thought,
+        code,
+        observation,
+        error,
+        ...extra,
+        ...(sources.length ? { sources } : {}),
+        latencyMs: performance.now() - t0,
+        promptTokens: gen.promptTokens,
+        completionTokens: gen.completionTokens,
+      });
+      if (result?.finalAnswer) {
+        run.finalAnswer = result.finalAnswer.value;
+        run.agreement = extra.agreement ?? null;
+      }
+      const shown = text.trimEnd().endsWith('```') ? `${text.trimEnd()}${END_CODE}` : text.trimEnd();
+      turns.push({ role: 'assistant', content: shown }, { role: 'user', content: `Observation:\n${observation}` });
+    }
+    if (run.finalAnswer === null) await finalFromMemory(o, turns, run);
+    else run.outcome = isAbstention(run.finalAnswer) ? 'abstained' : 'final';
+  } finally {
+    sandbox.dispose();
+  }
+  run.sources = mergeSources(steps.map((s) => s.sources ?? []));
+  run.latencyMs = performance.now() - start;
+  return run;
+}
+
+/** Out of steps: one more call asks for the answer from what the run has seen so far. */
+async function finalFromMemory(o: RunOptions, turns: ChatTurn[], run: AgentRun): Promise<void> {
+  const t0 = performance.now();
+  const gen = await o.model.generate([...turns, { role: 'user', content: finalFromMemoryPrompt() }], {
+    n: 1,
+    maxTokens: Math.min(o.maxTokens, 96),
+    temperature: 0,
+    topP: o.topP,
+    stop: STOP_SEQUENCES,
+    signal: o.signal,
+  });
+  run.promptTokens += gen.promptTokens;
+  run.completionTokens += gen.completionTokens;
+  run.modelMs += gen.prefillMs + gen.decodeMs;
+  const text = gen.texts[0] ?? '';
+  const m = FINAL_LINE.exec(text);
+  const answer = (m ? m[1]! : text).split('\n')[0]!.replace(/^["'`]|["'`]$/g, '').trim();
+  run.finalAnswer = answer || null;
+  run.outcome = 'max_steps';
+  run.steps.push({
+    index: run.steps.length,
+    thought: text.trim(),
+    code: null,
+    observation: '(final answer from memory after max steps)',
+    error: null,
+    latencyMs: performance.now() - t0,
+    promptTokens: gen.promptTokens,
+    completionTokens: gen.completionTokens,
+  });
+}

@@ -1,0 +1,21 @@
+import type { Config } from '../config/index.ts';
+import type { AgentRun } from './loop.ts';
+
+export interface RouteDecision {
+  escalate: boolean;
+  reason: string;
+}
+
+/** Whether the student's run is good enough to answer with, or the teacher must take the question. */
+export function decide(run: AgentRun, rules: Config['router'], maxSteps: number): RouteDecision {
+  if (run.outcome === 'max_steps' || run.finalAnswer === null) {
+    return { escalate: true, reason: `no final answer within ${maxSteps} steps` };
+  }
+  if (run.errors >= rules.maxErrors) return { escalate: true, reason: `${run.errors} failed steps (limit ${rules.maxErrors})` };
+  if (run.agreement !== null && run.agreement < rules.minAgreement) {
+    return { escalate: true, reason: `SAG agreement ${run.agreement.toFixed(2)} below ${rules.minAgreement}` };
+  }
+  if (run.outcome === 'abstained' && rules.escalateOnAbstain) return { escalate: true, reason: 'the student abstained' };
+  const agreed = run.agreement === null ? '' : ` (SAG agreement ${run.agreement.toFixed(2)})`;
+  return { escalate: false, reason: `the student answered in ${run.steps.length} step${run.steps.length === 1 ? '' : 's'}${agreed}` };
+}

@@ -1,0 +1,133 @@
+import {
+  resolveChatWrapper,
+  type ChatHistoryItem,
+  type ChatWrapper,
+  type LlamaContext,
+  type LlamaContextSequence,
+  type LlamaModel,
+  type Token,
+} from 'node-llama-cpp';
+import path from 'node:path';
+import type { Config } from '../config/index.ts';
+import { loadModel } from '../models/index.ts';
+import { cutAtStop, type ActionModel, type ChatTurn, type GenerateOptions, type Generation } from './llm.ts';
+
+interface Sample {
+  text: string;
+  tokens: number;
+  firstTokenAt: number;
+  endAt: number;
+}
+
+function toHistory(turns: ChatTurn[], prefix: string): ChatHistoryItem[] {
+  const items: ChatHistoryItem[] = turns.map((t) =>
+    t.role === 'system'
+      ? { type: 'system', text: t.content }
+      : t.role === 'user'
+        ? { type: 'user', text: t.content }
+        : { type: 'model', response: [t.content] },
+  );
+  // The open model turn the candidates continue (empty, or the first-thought prefix).
+  items.push({ type: 'model', response: [prefix] });
+  return items;
+}
+
+/**
+ * A GGUF model run through node-llama-cpp with its own chat template. One context holds as many
+ * sequences as the largest SAG N; the N candidates of a step are decoded concurrently on those
+ * sequences, so llama.cpp batches them into the same decode calls.
+ */
+export class LlamaActionModel implements ActionModel {
+  #queue: Promise<unknown> = Promise.resolve();
+  #seqs: LlamaContextSequence[];
+
+  private constructor(
+    readonly name: string,
+    readonly adapter: string | null,
+    private readonly model: LlamaModel,
+    private readonly context: LlamaContext,
+    private readonly wrapper: ChatWrapper,
+  ) {
+    this.#seqs = [];
+  }
+
+  /** Loads the model a config names for `role` ('student' applies `models.studentAdapter`). */
+  static async create(config: Config, role: 'student' | 'teacher', sequences: number): Promise<LlamaActionModel> {
+    const ref = config.models[role];
+    const model = await loadModel(config, ref);
+    const adapter = role === 'student' ? (config.models.studentAdapter ?? null) : null;
+    const context = await model.createContext({
+      contextSize: config.models.contextSize,
+      sequences,
+      ...(config.agent.threads > 0 ? { threads: config.agent.threads } : {}),
+      ...(adapter ? { lora: { adapters: [{ filePath: path.resolve(adapter) }] } } : {}),
+    });
+    const wrapper = resolveChatWrapper(model);
+    if (!wrapper) throw new Error(`no chat template found for model ${ref}`);
+    const m = new LlamaActionModel(ref, adapter, model, context, wrapper);
+    m.#seqs = Array.from({ length: sequences }, () => context.getSequence());
+    return m;
+  }
+
+  get maxCandidates(): number {
+    return this.#seqs.length;
+  }
+
+  /** Renders the turns with the model's chat template, ending inside the open assistant turn. */
+  promptTokens(turns: ChatTurn[], prefix = ''): Token[] {
+    const { contextText } = this.wrapper.generateContextState({ chatHistory: toHistory(turns, prefix) });
+    return contextText.tokenize(this.model.tokenizer);
+  }
+
+  generate(turns: ChatTurn[], opts: GenerateOptions): Promise<Generation> {
+    // One generation at a time per context: concurrent questions take turns.
+    const run = this.#queue.then(() => this.#generate(turns, opts));
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  async #generate(turns: ChatTurn[], opts: GenerateOptions): Promise<Generation> {
+    const n = Math.min(opts.n, this.#seqs.length);
+    const tokens = this.promptTokens(turns, opts.prefix ?? '');
+    if (tokens.length + opts.maxTokens > this.context.contextSize) {
+      throw new Error(`the conversation (${tokens.length} tokens) no longer fits the model's context (${this.context.contextSize})`);
+    }
+    const seed = (Math.random() * 2 ** 31) >>> 0;
+    const start = performance.now();
+    const samples = await Promise.all(this.#seqs.slice(0, n).map((seq, i) => this.#sample(seq, tokens, opts, seed + i)));
+    const firstToken = Math.max(...samples.map((s) => s.firstTokenAt));
+    const end = Math.max(...samples.map((s) => s.endAt));
+    return {
+      texts: samples.map((s) => s.text),
+      promptTokens: tokens.length,
+      completionTokens: samples.reduce((a, s) => a + s.tokens, 0),
+      prefillMs: firstToken - start,
+      decodeMs: end - firstToken,
+    };
+  }
+
+  async #sample(seq: LlamaContextSequence, tokens: Token[], opts: GenerateOptions, seed: number): Promise<Sample> {
+    // Keep the cached prefix this sequence shares with the prompt; evaluate at least one token for fresh logits.
+    const keep = Math.min(seq.compareContextTokens(tokens).firstDifferentIndex, tokens.length - 1);
+    if (keep < seq.nextTokenIndex) await seq.eraseContextTokenRanges([{ start: keep, end: seq.nextTokenIndex }]);
+    const out: Token[] = [];
+    let text = '';
+    let firstTokenAt = 0;
+    const sampling = opts.temperature > 0 ? { temperature: opts.temperature, topP: opts.topP, seed } : { temperature: 0 };
+    for await (const token of seq.evaluate(tokens.slice(keep), sampling)) {
+      firstTokenAt ||= performance.now();
+      if (this.model.isEogToken(token)) break;
+      out.push(token);
+      const cut = cutAtStop(this.model.detokenize(out), opts.stop);
+      text = cut.text;
+      if (cut.stopped || out.length >= opts.maxTokens || opts.signal?.aborted) break;
+    }
+    const endAt = performance.now();
+    return { text, tokens: out.length, firstTokenAt: firstTokenAt || endAt, endAt };
+  }
+
+  async close(): Promise<void> {
+    await this.#queue;
+    await this.context.dispose();
+  }
+}
