@@ -1,0 +1,182 @@
+import type { Config } from '../config/index.ts';
+import type { Retriever } from '../retrieval/index.ts';
+import type { LogStore, QuestionOutcome, Route, SourceRef, Surface, TrajectoryRole } from '../store/types.ts';
+import { isAbstention } from './abstain.ts';
+import { firstThought } from './first-thought.ts';
+import type { ActionModel } from './llm.ts';
+import type { AgentRun } from './loop.ts';
+import { decide } from './router.ts';
+import { TeacherActionModel, TeacherUnavailableError, type Teacher } from './teacher.ts';
+import { runQuestion, type RunRequest } from './run.ts';
+import type { Answerer, AskRequest, AskResult } from './types.ts';
+
+export interface AnswererParts {
+  config: Config;
+  store: LogStore;
+  retriever: Retriever | null;
+  student: ActionModel;
+  /** Loads the teacher on first use; null when `teacher.provider` is 'none'. */
+  teacher: () => Promise<Teacher | null>;
+  teacherName: string | null;
+  log: (line: string) => void;
+}
+
+export const APOLOGY =
+  "Sorry, I couldn't find a reliable answer to this, and the teacher model is unavailable right now. Please try again later or ask a colleague.";
+
+/** The router around the student and the teacher, logging every question and trajectory. */
+export class AgentAnswerer implements Answerer {
+  #shadows = new Set<Promise<void>>();
+
+  constructor(private readonly p: AnswererParts) {}
+
+  async ask(req: AskRequest): Promise<AskResult> {
+    const start = performance.now();
+    const id = await this.p.store.createQuestion({ text: req.question, surface: req.surface, user: req.user ?? null, channel: req.channel ?? null });
+    try {
+      const result = await this.#answer(id, req, start);
+      await this.p.store.finishQuestion(id, outcomeOf(result));
+      return result;
+    } catch (e) {
+      await this.p.store
+        .finishQuestion(id, { status: 'failed', route: null, reason: null, answer: null, abstained: false, unverified: false, sources: [], latencyMs: performance.now() - start, error: (e as Error).message })
+        .catch(() => undefined);
+      throw e;
+    }
+  }
+
+  async feedback(logId: string, user: string, value: 'up' | 'down', surface: Surface): Promise<AskResult | undefined> {
+    const detail = await this.p.store.getQuestion(logId);
+    const answered = detail?.trajectories.filter((t) => t.role === detail.question.route).at(-1) ?? null;
+    await this.p.store.addFeedback({ questionId: logId, trajectoryId: answered?.id ?? null, user, value, surface });
+    if (value !== 'down' || !detail || detail.question.route !== 'student') return undefined;
+    const start = performance.now();
+    const result = await this.#escalate(logId, { question: detail.question.text }, 'a user marked the student answer 👎', null, start);
+    await this.p.store.finishQuestion(logId, outcomeOf(result));
+    return result;
+  }
+
+  /** Waits for background shadow runs (at shutdown). */
+  async drain(): Promise<void> {
+    await Promise.allSettled([...this.#shadows]);
+  }
+
+  async #answer(id: string, req: AskRequest, start: number): Promise<AskResult> {
+    const allowTeacher = req.allowTeacher !== false;
+    if (req.forceTeacher && allowTeacher) return this.#escalate(id, req, 'the teacher was asked for', null, start);
+    let student: AgentRun | null = null;
+    let reason: string;
+    let escalate: boolean;
+    try {
+      student = await this.#run('student', req, req.sagN ?? this.p.config.agent.sagN);
+      await this.#log(id, 'student', this.p.student, student, null);
+      ({ escalate, reason } = decide(student, this.p.config.router, this.p.config.agent.maxSteps));
+    } catch (e) {
+      if (req.signal?.aborted) throw e;
+      escalate = true;
+      reason = `the student failed: ${(e as Error).message}`;
+    }
+    this.p.log(`question ${id}: ${escalate ? 'escalate' : 'student answers'} (${reason})`);
+    if (!escalate) {
+      this.#maybeShadow(id, req);
+      return this.#result(id, 'student', reason, student!, false, start);
+    }
+    if (!allowTeacher) return this.#fallback(id, student, `${reason}; the teacher is off for this question`, start);
+    req.onProgress?.({ kind: 'escalate', reason });
+    return this.#escalate(id, req, reason, student, start);
+  }
+
+  async #escalate(id: string, req: RunRequest, reason: string, student: AgentRun | null, start: number): Promise<AskResult> {
+    try {
+      const run = await this.#teacherRun(id, req, 'teacher');
+      if (!run) return this.#fallback(id, student, `${reason}; no teacher is configured`, start);
+      if (run.finalAnswer === null && student?.finalAnswer) return this.#fallback(id, student, `${reason}; the teacher found no answer either`, start);
+      this.p.log(`question ${id}: the teacher answered (${reason})`);
+      return this.#result(id, 'teacher', reason, run, false, start);
+    } catch (e) {
+      if (!(e instanceof TeacherUnavailableError)) throw e;
+      this.p.log(`question ${id}: ${e.message}`);
+      return this.#fallback(id, student, `${reason}; ${e.message}`, start);
+    }
+  }
+
+  /** The student's best attempt, marked unverified, or an apology when it has none. */
+  #fallback(id: string, student: AgentRun | null, reason: string, start: number): AskResult {
+    if (student?.finalAnswer && !isAbstention(student.finalAnswer)) return this.#result(id, 'student', reason, student, true, start);
+    return { ...this.#result(id, 'student', reason, student, true, start), answer: APOLOGY, abstained: true };
+  }
+
+  async #teacherRun(id: string, req: RunRequest, role: TrajectoryRole): Promise<AgentRun | null> {
+    const teacher = await this.p.teacher().catch((e: Error) => {
+      throw new TeacherUnavailableError(`the teacher could not be loaded: ${e.message}`);
+    });
+    if (!teacher) return null;
+    const cfg = this.p.config;
+    const model = new TeacherActionModel(teacher, cfg.teacher.timeoutMs);
+    const prefix = cfg.teacher.firstThoughtPrefix ? await firstThought(teacher, req.question, cfg.teacher.timeoutMs, req.signal) : null;
+    const run = await this.#run(role === 'shadow' ? 'teacher' : role, req, 1, model, prefix);
+    await this.#log(id, role, model, run, prefix);
+    return run;
+  }
+
+  #run(who: Route, req: RunRequest, n: number, model: ActionModel = this.p.student, prefix: string | null = null): Promise<AgentRun> {
+    return runQuestion(this.p.config, this.p.retriever, who, model, req, n, prefix);
+  }
+
+  async #log(questionId: string, role: TrajectoryRole, model: ActionModel, run: AgentRun, firstThought: string | null): Promise<void> {
+    await this.p.store.addTrajectory({
+      questionId,
+      role,
+      model: model.name,
+      adapter: model.adapter,
+      firstThought,
+      steps: run.steps,
+      finalAnswer: run.finalAnswer,
+      outcome: run.outcome,
+      latencyMs: run.latencyMs,
+      promptTokens: run.promptTokens,
+      completionTokens: run.completionTokens,
+    });
+  }
+
+  /** Shadow sampling: some answered questions also go to the teacher in the background, for offline accuracy. */
+  #maybeShadow(id: string, req: AskRequest): void {
+    if (req.allowTeacher === false || Math.random() >= this.p.config.router.shadowRate) return;
+    const job = this.#teacherRun(id, { question: req.question, history: req.history, collection: req.collection }, 'shadow')
+      .then(() => this.p.log(`question ${id}: shadow teacher run logged`))
+      .catch((e) => this.p.log(`question ${id}: shadow teacher run failed: ${(e as Error).message}`))
+      .finally(() => this.#shadows.delete(job));
+    this.#shadows.add(job);
+  }
+
+  #result(id: string, route: Route, reason: string, run: AgentRun | null, unverified: boolean, start: number): AskResult {
+    const answer = run?.finalAnswer ?? APOLOGY;
+    const sources: SourceRef[] = run?.sources ?? [];
+    return {
+      answer,
+      route,
+      reason,
+      abstained: isAbstention(run?.finalAnswer ?? null),
+      unverified,
+      sources,
+      steps: run?.steps.length ?? 0,
+      latencyMs: performance.now() - start,
+      models: { student: this.p.student.name, adapter: this.p.student.adapter, teacher: this.p.teacherName },
+      logId: id,
+    };
+  }
+}
+
+function outcomeOf(r: AskResult): QuestionOutcome {
+  return {
+    status: 'answered',
+    route: r.route,
+    reason: r.reason,
+    answer: r.answer,
+    abstained: r.abstained,
+    unverified: r.unverified,
+    sources: r.sources,
+    latencyMs: r.latencyMs,
+    error: null,
+  };
+}

@@ -1,0 +1,158 @@
+import { readFileSync } from 'node:fs';
+import type { Config } from '../config/index.ts';
+import type { Retriever } from '../retrieval/index.ts';
+import { firstThought } from './first-thought.ts';
+import { gradeAnswer, goldOf, type Grade } from './grade.ts';
+import type { AgentRun } from './loop.ts';
+import { cotSystemPrompt } from './prompts.ts';
+import { runQuestion } from './run.ts';
+import { LlamaActionModel } from './student.ts';
+import { createTeacher, invokeTeacher, TeacherActionModel, type Teacher } from './teacher.ts';
+
+export type EvalMode = 'student' | 'teacher' | 'cot';
+
+export interface EvalItem {
+  id: string;
+  question: string;
+  answers: string[];
+}
+
+export interface EvalRow extends Grade {
+  id: string;
+  question: string;
+  gold: string[];
+  prediction: string | null;
+  steps: number;
+  latencyMs: number;
+  tokens: number;
+  error: string | null;
+}
+
+export interface EvalReport {
+  dataset: string;
+  mode: EvalMode;
+  sagN: number;
+  model: string;
+  adapter: string | null;
+  count: number;
+  /** Shares of `count`, 0..1. */
+  em: number;
+  f1: number;
+  abstained: number;
+  failed: number;
+  meanLatencyMs: number;
+  meanTokens: number;
+  startedAt: string;
+  rows: EvalRow[];
+}
+
+/** A JSONL file of questions with known answers (`question` + `answer`, GSM8K or HotpotQA/MuSiQue style). */
+export function readDataset(file: string, limit?: number): EvalItem[] {
+  const lines = readFileSync(file, 'utf8').split('\n').filter((l) => l.trim());
+  return lines.slice(0, limit ?? lines.length).map((line, i) => {
+    const row = JSON.parse(line) as { id?: unknown; question?: unknown; answer?: unknown; answer_aliases?: unknown };
+    if (typeof row.question !== 'string') throw new Error(`${file}:${i + 1}: no "question" field`);
+    return { id: String(row.id ?? i + 1), question: row.question, answers: goldOf(row) };
+  });
+}
+
+const ANSWER_LINE = /answer:\s*(.+)\s*$/im;
+
+export interface EvalOptions {
+  dataset: string;
+  items: EvalItem[];
+  mode: EvalMode;
+  sagN: number;
+  collection?: string;
+  retriever: Retriever | null;
+  onRow?: (row: EvalRow, index: number) => void;
+}
+
+/** Runs every question in one mode and grades it; the nightly gate and `understudy eval` share this. */
+export async function runEval(config: Config, o: EvalOptions): Promise<EvalReport> {
+  const startedAt = new Date().toISOString();
+  let student: LlamaActionModel | null = null;
+  let teacher: Teacher | null = null;
+  try {
+    if (o.mode === 'student') student = await LlamaActionModel.create(config, 'student', o.sagN);
+    else {
+      teacher = await createTeacher(config);
+      if (!teacher) throw Object.assign(new Error(`eval --mode ${o.mode} needs a teacher; teacher.provider is 'none'`), { userFacing: true });
+    }
+    const rows: EvalRow[] = [];
+    for (const [i, item] of o.items.entries()) {
+      const t0 = performance.now();
+      let prediction: string | null = null;
+      let steps = 0;
+      let tokens = 0;
+      let error: string | null = null;
+      try {
+        if (o.mode === 'cot') {
+          const r = await invokeTeacher(teacher!, [
+            { role: 'system', content: cotSystemPrompt() },
+            { role: 'user', content: item.question },
+          ], { timeoutMs: config.teacher.timeoutMs });
+          prediction = ANSWER_LINE.exec(r.text)?.[1]?.trim() ?? r.text.trim().split('\n').at(-1) ?? null;
+          tokens = r.promptTokens + r.completionTokens;
+          steps = 1;
+        } else {
+          const req = { question: item.question, collection: o.collection };
+          let run: AgentRun;
+          if (student) run = await runQuestion(config, o.retriever, 'student', student, req, o.sagN);
+          else {
+            const prefix = config.teacher.firstThoughtPrefix ? await firstThought(teacher!, item.question, config.teacher.timeoutMs) : null;
+            run = await runQuestion(config, o.retriever, 'teacher', new TeacherActionModel(teacher!, config.teacher.timeoutMs), req, 1, prefix);
+          }
+          prediction = run.finalAnswer;
+          steps = run.steps.length;
+          tokens = run.promptTokens + run.completionTokens;
+        }
+      } catch (e) {
+        error = (e as Error).message;
+      }
+      const row: EvalRow = { id: item.id, question: item.question, gold: item.answers, prediction, steps, latencyMs: performance.now() - t0, tokens, error, ...gradeAnswer(prediction, item.answers) };
+      rows.push(row);
+      o.onRow?.(row, i);
+    }
+    const n = rows.length || 1;
+    const mean = (f: (r: EvalRow) => number) => rows.reduce((a, r) => a + f(r), 0) / n;
+    return {
+      dataset: o.dataset,
+      mode: o.mode,
+      sagN: o.mode === 'student' ? o.sagN : 1,
+      model: student?.name ?? teacher!.name,
+      adapter: student?.adapter ?? null,
+      count: rows.length,
+      em: mean((r) => Number(r.em)),
+      f1: mean((r) => r.f1),
+      abstained: rows.filter((r) => r.abstained).length,
+      failed: rows.filter((r) => r.error).length,
+      meanLatencyMs: mean((r) => r.latencyMs),
+      meanTokens: mean((r) => r.tokens),
+      startedAt,
+      rows,
+    };
+  } finally {
+    await student?.close();
+    await teacher?.close();
+  }
+}
+
+/** The report as a fixed-width table (one line per mode; several reports make a comparison). */
+export function formatReports(reports: EvalReport[]): string {
+  const head = ['dataset', 'mode', 'N', 'count', 'EM %', 'F1 %', 'abstained', 'failed', 'mean s/q'];
+  const rows = reports.map((r) => [
+    r.dataset.split('/').pop()!,
+    r.mode,
+    String(r.sagN),
+    String(r.count),
+    (100 * r.em).toFixed(1),
+    (100 * r.f1).toFixed(1),
+    String(r.abstained),
+    String(r.failed),
+    (r.meanLatencyMs / 1000).toFixed(1),
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ');
+  return [line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}

@@ -1,0 +1,53 @@
+import { isAbstention } from './abstain.ts';
+import { asNumber, lastNumber, normalizeAnswer } from './normalize.ts';
+
+export interface Grade {
+  /** Normalized exact match (numeric equality for numeric gold answers). */
+  em: boolean;
+  /** Best token F1 over the gold answers (1/0 for numeric answers). */
+  f1: number;
+  numeric: boolean;
+  abstained: boolean;
+}
+
+/** Gold answers of a dataset row: GSM8K's `#### 42`, or `answer` plus `answer_aliases`. */
+export function goldOf(row: { answer?: unknown; answer_aliases?: unknown }): string[] {
+  const answer = String(row.answer ?? '');
+  const gsm = /####\s*(.+)\s*$/.exec(answer);
+  const aliases = Array.isArray(row.answer_aliases) ? row.answer_aliases.map(String) : [];
+  return [gsm ? gsm[1]!.trim() : answer.trim(), ...aliases].filter(Boolean);
+}
+
+function tokenF1(pred: string, gold: string): number {
+  const p = normalizeAnswer(pred).split(' ').filter(Boolean);
+  const g = normalizeAnswer(gold).split(' ').filter(Boolean);
+  if (!p.length || !g.length) return p.length === g.length ? 1 : 0;
+  const counts = new Map<string, number>();
+  for (const t of g) counts.set(t, (counts.get(t) ?? 0) + 1);
+  let same = 0;
+  for (const t of p) {
+    const c = counts.get(t) ?? 0;
+    if (c > 0) {
+      same++;
+      counts.set(t, c - 1);
+    }
+  }
+  if (same === 0) return 0;
+  const precision = same / p.length;
+  const recall = same / g.length;
+  return (2 * precision * recall) / (precision + recall);
+}
+
+export function gradeAnswer(prediction: string | null, golds: string[]): Grade {
+  const abstained = isAbstention(prediction);
+  const pred = prediction ?? '';
+  const numbers = golds.map((g) => asNumber(g.replace(/,/g, '')));
+  if (numbers.length > 0 && numbers.every((n) => n !== null)) {
+    const got = lastNumber(pred);
+    const em = got !== null && numbers.some((n) => Math.abs(n! - got) < 1e-6 * Math.max(1, Math.abs(n!)));
+    return { em, f1: em ? 1 : 0, numeric: true, abstained };
+  }
+  const em = golds.some((g) => normalizeAnswer(g) === normalizeAnswer(pred));
+  const f1 = Math.max(0, ...golds.map((g) => tokenF1(pred, g)));
+  return { em, f1, numeric: false, abstained };
+}

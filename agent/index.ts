@@ -1,0 +1,74 @@
+import type { Config } from '../config/index.ts';
+import { openRetriever, type Retriever } from '../retrieval/index.ts';
+import { openStore } from '../store/index.ts';
+import type { LogStore } from '../store/types.ts';
+import { AgentAnswerer } from './answerer.ts';
+import { LlamaActionModel } from './student.ts';
+import { createTeacher, type Teacher } from './teacher.ts';
+import type { Answerer } from './types.ts';
+
+export type { Answerer, AskRequest, AskResult, ProgressEvent } from './types.ts';
+export { APOLOGY } from './answerer.ts';
+export { gradeAnswer, goldOf, type Grade } from './grade.ts';
+export { runEval, readDataset, formatReports, type EvalItem, type EvalMode, type EvalReport, type EvalRow } from './eval.ts';
+export { isAbstention } from './abstain.ts';
+
+export interface AgentDeps {
+  /** Shared instances; the agent opens its own (and closes them) when absent. */
+  store?: LogStore;
+  retriever?: Retriever | null;
+  /** Progress and routing decisions (default: stderr). */
+  log?: (line: string) => void;
+}
+
+export type Agent = Answerer & { close(): Promise<void> };
+
+/** The name the configured teacher is logged under, or null when there is none. */
+export function teacherName(config: Config): string | null {
+  const t = config.teacher;
+  if (t.provider === 'none') return null;
+  if (t.provider === 'local') return config.models.teacher;
+  return `${t.provider}:${t.model ?? 'default'}`;
+}
+
+/**
+ * The agent bots and the CLI use: student first (SAG with `agent.sagN` candidates), the teacher
+ * (loaded on first escalation) when the router says so, everything logged in the store.
+ */
+export async function createAgent(config: Config, deps: AgentDeps = {}): Promise<Agent> {
+  const log = deps.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const store = deps.store ?? (await openStore(config));
+  let retriever = deps.retriever;
+  if (retriever === undefined) {
+    retriever = await openRetriever(config).catch((e: Error) => {
+      log(`search is unavailable: ${e.message}`);
+      return null;
+    });
+  }
+  const student = await LlamaActionModel.create(config, 'student', config.agent.sagN);
+  let teacher: Promise<Teacher | null> | undefined;
+  const answerer = new AgentAnswerer({
+    config,
+    store,
+    retriever,
+    student,
+    teacher: () => {
+      teacher ??= createTeacher(config);
+      teacher.catch(() => (teacher = undefined));
+      return teacher;
+    },
+    teacherName: teacherName(config),
+    log,
+  });
+  return {
+    ask: (req) => answerer.ask(req),
+    feedback: (...args) => answerer.feedback(...args),
+    async close() {
+      await answerer.drain();
+      await student.close();
+      await (await teacher?.catch(() => null))?.close();
+      if (deps.retriever === undefined) await retriever?.close();
+      if (!deps.store) await store.close();
+    },
+  };
+}

@@ -1,0 +1,46 @@
+import type { Config } from '../config/index.ts';
+import { createSearchTool } from './tools.ts';
+import type { Retriever } from '../retrieval/index.ts';
+import { Sandbox } from '../sandbox/index.ts';
+import type { Route } from '../store/types.ts';
+import type { ActionModel } from './llm.ts';
+import { runAgent, type AgentRun } from './loop.ts';
+import { studentSystemPrompt, teacherSystemPrompt } from './prompts.ts';
+import type { AskRequest } from './types.ts';
+
+export type RunRequest = Pick<AskRequest, 'question' | 'history' | 'collection' | 'onProgress' | 'signal'>;
+
+/** One agent run with the config's settings: its own sandbox and search tool, the prompt of its role. */
+export function runQuestion(
+  config: Config,
+  retriever: Retriever | null,
+  who: Route,
+  model: ActionModel,
+  req: RunRequest,
+  n: number,
+  firstThought: string | null = null,
+): Promise<AgentRun> {
+  const cfg = config.agent;
+  const search = createSearchTool(retriever, {
+    collection: req.collection,
+    k: cfg.searchK,
+    onSearch: (query) => req.onProgress?.({ kind: 'search', query }),
+  });
+  return runAgent({
+    who,
+    model,
+    systemPrompt: who === 'student' ? studentSystemPrompt(cfg.searchK) : teacherSystemPrompt(cfg.searchK),
+    question: req.question,
+    history: req.history,
+    createSandbox: () => Sandbox.create({ ...config.sandbox, tools: { search: search.tool } }),
+    search,
+    maxSteps: cfg.maxSteps,
+    n,
+    temperature: cfg.temperature,
+    topP: cfg.topP,
+    maxTokens: cfg.maxTokensPerStep,
+    firstThought,
+    onProgress: req.onProgress,
+    signal: req.signal,
+  });
+}
