@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import { startAdminServer } from '../../admin/index.ts';
+import { createAgent } from '../../agent/index.ts';
 import { configuredAdapters, createBotContext, stderrLog } from '../../bots/index.ts';
 import { openStore } from '../../store/index.ts';
 import { configFor } from '../context.ts';
-import { openAgent } from './chat.ts';
 
 class NoBotsError extends Error {
   readonly userFacing = true;
@@ -22,10 +22,10 @@ export function serveCommand(program: Command): void {
       if (!slack.botToken && !discord.token) {
         throw new NoBotsError('no bot is configured: set SLACK_BOT_TOKEN with SLACK_SIGNING_SECRET or SLACK_APP_TOKEN, and/or DISCORD_TOKEN (`understudy chat` needs none)');
       }
-      const agent = await openAgent(config);
+      const store = await openStore(config);
+      const agent = await createAgent(config, { store });
       const adapters = configuredAdapters(createBotContext(config, agent));
-      const store = config.admin.password ? await openStore(config) : undefined;
-      const admin = store ? await startAdminServer(config, store) : undefined;
+      const admin = config.admin.password ? await startAdminServer(config, store) : undefined;
       if (admin) stderrLog.info(`admin UI on ${admin.url}`);
       for (const adapter of adapters) await adapter.start();
 
@@ -35,7 +35,7 @@ export function serveCommand(program: Command): void {
       stderrLog.info(`${signal}: stopping`);
       for (const adapter of adapters) await adapter.stop().catch((e) => stderrLog.error(`${adapter.name}: stop failed`, e));
       await admin?.close();
-      await store?.close();
       await agent.close();
+      await store.close();
     });
 }
