@@ -1,0 +1,83 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { isAbstention } from '../../agent/abstain.ts';
+import { gradeAnswer, goldOf } from '../../agent/grade.ts';
+import { cutAtStop } from '../../agent/llm.ts';
+import type { AgentRun } from '../../agent/loop.ts';
+import { answerKey, normalizeAnswer } from '../../agent/normalize.ts';
+import { observationOf } from '../../agent/observation.ts';
+import { parseAction } from '../../agent/parse.ts';
+import { decide } from '../../agent/router.ts';
+import { vote } from '../../agent/vote.ts';
+import { loadConfig } from '../../config/index.ts';
+
+test('parseAction reads the thought and the fenced code, and explains a missing block', () => {
+  const p = parseAction('Thought: add them up\nCode:\n```js\nconst x = 1 + 2;\nfinal_answer(x);\n```<end_code>');
+  assert.equal(p.thought, 'add them up');
+  assert.equal(p.code, 'const x = 1 + 2;\nfinal_answer(x);');
+  assert.equal(p.error, null);
+  assert.equal(parseAction('Thought: x\n```javascript\nprint(1)').code, 'print(1)', 'an unclosed block (stopped at the marker) still parses');
+  const bad = parseAction('Thought: I think the answer is 4.');
+  assert.equal(bad.code, null);
+  assert.match(bad.error!, /no code block/);
+  assert.match(parseAction('```js\n\n```').error!, /empty/);
+});
+
+test('vote: the largest group wins, ties go to the earliest, all failed keeps the first', () => {
+  assert.deepEqual(vote(['a', 'b', 'b', null, 'a', 'b']), { winner: 1, votes: [2, 3, 3, 0, 2, 3], agreement: 0.5 });
+  assert.equal(vote(['x', 'y', 'y', 'x']).winner, 0);
+  assert.equal(vote([null, 'y', 'z', 'z', 'y']).winner, 1);
+  assert.deepEqual(vote([null, null]), { winner: 0, votes: [0, 0], agreement: 0 });
+  assert.equal(vote(['only']).agreement, 1);
+});
+
+test('answers normalize for voting: numbers by value, text without case, punctuation or articles', () => {
+  assert.equal(answerKey('$1,800'), answerKey('1800'));
+  assert.equal(answerKey('18.0'), answerKey('18'));
+  assert.equal(answerKey('The Eiffel Tower.'), answerKey('eiffel tower'));
+  assert.equal(normalizeAnswer('  A  spirit! '), 'spirit');
+});
+
+test('grading: GSM8K numeric gold, exact match and token F1 for text, aliases, abstention', () => {
+  assert.deepEqual(goldOf({ answer: 'She makes 9 * 2 = $18.\n#### 18' }), ['18']);
+  assert.deepEqual(goldOf({ answer: 'G. Stanley Hall', answer_aliases: ['Stanley Hall'] }), ['G. Stanley Hall', 'Stanley Hall']);
+  assert.equal(gradeAnswer('She makes $18 every day', ['18']).em, true);
+  assert.equal(gradeAnswer('1,234', ['1234']).em, true);
+  assert.equal(gradeAnswer('17', ['18']).em, false);
+  assert.equal(gradeAnswer('Stanley Hall', ['G. Stanley Hall', 'Stanley Hall']).em, true);
+  const partial = gradeAnswer('the spirit Lilu', ['a spirit']);
+  assert.equal(partial.em, false);
+  assert.ok(partial.f1 > 0.5 && partial.f1 < 1);
+  assert.equal(gradeAnswer("I don't know", ['yes']).abstained, true);
+  assert.equal(gradeAnswer(null, ['yes']).abstained, true);
+});
+
+test('abstention detection', () => {
+  for (const a of ["I don't know", 'I could not find this in the documents.', 'The handbook does not mention it', 'Unknown', '']) assert.ok(isAbstention(a), a);
+  for (const a of ['16 weeks at 100% pay', 'London', 'no']) assert.ok(!isAbstention(a), a);
+});
+
+test('observations: logs and last value, final answer, errors with a retry hint, stop cutting', () => {
+  const base = { value: null, finalAnswer: null, error: null, durationMs: 1, toolCalls: [] };
+  assert.equal(observationOf({ ...base, output: 'hi\n', value: '3' }), 'Execution logs:\nhi\nLast output from code snippet:\n3');
+  assert.match(observationOf({ ...base, output: '', finalAnswer: { value: '42' } }), /Final answer: 42/);
+  const err = observationOf({ ...base, output: '', error: { kind: 'runtime', message: 'x is not defined', line: 2 } });
+  assert.match(err, /line 2.*x is not defined/);
+  assert.match(err, /retry/);
+  assert.deepEqual(cutAtStop('code```<end_code>more', ['Observation:', '<end_code>']), { text: 'code```', stopped: true });
+});
+
+function run(over: Partial<AgentRun>): AgentRun {
+  return { steps: [], finalAnswer: '42', outcome: 'final', errors: 0, agreement: null, sources: [], latencyMs: 0, promptTokens: 0, completionTokens: 0, modelMs: 0, ...over };
+}
+
+test('router: escalates on max steps, repeated errors, low agreement and abstention, each with its reason', () => {
+  const rules = loadConfig({ env: {}, overrides: {} }).router;
+  assert.equal(decide(run({}), rules, 5).escalate, false);
+  assert.match(decide(run({ outcome: 'max_steps' }), rules, 5).reason, /no final answer within 5 steps/);
+  assert.match(decide(run({ errors: 2 }), rules, 5).reason, /2 failed steps/);
+  assert.match(decide(run({ agreement: 0.25 }), rules, 5).reason, /agreement 0.25 below 0.5/);
+  assert.equal(decide(run({ agreement: 0.75 }), rules, 5).escalate, false);
+  assert.match(decide(run({ outcome: 'abstained', finalAnswer: "I don't know" }), rules, 5).reason, /abstained/);
+  assert.equal(decide(run({ outcome: 'abstained' }), { ...rules, escalateOnAbstain: false }, 5).escalate, false);
+});
