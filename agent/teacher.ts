@@ -14,18 +14,17 @@ export interface Teacher {
   close(): Promise<void>;
 }
 
-const TEACHER_MAX_TOKENS = 768;
-
 /** The langchain chat model `teacher.provider` names; null for 'none'. */
 export async function createTeacher(config: Config): Promise<Teacher | null> {
   const t = config.teacher;
   const common = { maxRetries: 0, timeout: t.timeoutMs };
+  const maxTokens = config.agent.maxTokensPerStep;
   switch (t.provider) {
     case 'none':
       return null;
     case 'local': {
       const llama = await LlamaActionModel.create(config, 'teacher', 1);
-      return { chat: new ChatLlamaCpp({ model: llama, maxTokens: TEACHER_MAX_TOKENS }), name: config.models.teacher, close: () => llama.close() };
+      return { chat: new ChatLlamaCpp({ model: llama, maxTokens }), name: config.models.teacher, close: () => llama.close() };
     }
     case 'openai': {
       const { ChatOpenAI } = await import('@langchain/openai');
@@ -34,7 +33,7 @@ export async function createTeacher(config: Config): Promise<Teacher | null> {
         ...common,
         model,
         temperature: 0,
-        maxTokens: TEACHER_MAX_TOKENS,
+        maxTokens,
         apiKey: t.apiKey ?? process.env.OPENAI_API_KEY ?? 'not-needed',
         configuration: t.baseUrl ? { baseURL: t.baseUrl } : {},
       });
@@ -47,7 +46,7 @@ export async function createTeacher(config: Config): Promise<Teacher | null> {
         maxRetries: 0,
         model,
         temperature: 0,
-        maxTokens: TEACHER_MAX_TOKENS,
+        maxTokens,
         ...(t.apiKey ? { apiKey: t.apiKey } : {}),
         ...(t.baseUrl ? { anthropicApiUrl: t.baseUrl } : {}),
         clientOptions: { timeout: t.timeoutMs },
@@ -57,7 +56,7 @@ export async function createTeacher(config: Config): Promise<Teacher | null> {
     case 'ollama': {
       const { ChatOllama } = await import('@langchain/ollama');
       const model = t.model ?? 'qwen2.5-coder:7b';
-      const chat = new ChatOllama({ model, temperature: 0, numPredict: TEACHER_MAX_TOKENS, baseUrl: t.baseUrl ?? 'http://127.0.0.1:11434', maxRetries: 0 });
+      const chat = new ChatOllama({ model, temperature: 0, numPredict: maxTokens, baseUrl: t.baseUrl ?? 'http://127.0.0.1:11434', maxRetries: 0 });
       return { chat, name: `ollama:${model}`, close: async () => {} };
     }
   }

@@ -1,0 +1,68 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { cacheDir, loadConfig, repoRoot, type Config } from '../../config/index.ts';
+
+export const sharedData = process.env.UNDERSTUDY_SHARED_DATA ?? path.resolve(repoRoot, '../shared/data');
+
+export function tempDir(prefix: string): string {
+  return mkdtempSync(path.join(tmpdir(), `understudy-agent-${prefix}-`));
+}
+
+/**
+ * Short runs for a 2-core CI box: one llama.cpp thread (spinning threads stall each other on a
+ * busy CPU), few steps and tokens. The local teacher is the tiny GGUF: the same code path as the
+ * default 1.5B teacher, at a fraction of the CPU time.
+ */
+export function agentTestConfig(overrides: Record<string, unknown> = {}): Config {
+  return loadConfig({
+    env: {},
+    overrides: {
+      dataDir: tempDir('data'),
+      'agent.threads': 1,
+      'agent.maxSteps': 2,
+      'agent.maxTokensPerStep': 160,
+      'agent.sagN': 3,
+      'models.contextSize': 2048,
+      'models.teacher': 'tiny',
+      ...overrides,
+    },
+  });
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const srv = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** The venv deploy/setup-agent-test.sh builds (llama.cpp's server through the xllamacpp wheel). */
+export function llamaServerPython(config: Config): string | null {
+  const py = path.join(cacheDir(config), 'agent-test-venv', 'bin', 'python');
+  return existsSync(py) ? py : null;
+}
+
+/** Starts a real llama.cpp OpenAI-compatible server on 127.0.0.1 and resolves with its base URL. */
+export async function startLlamaServer(python: string, modelFile: string): Promise<{ url: string; proc: ChildProcess }> {
+  const port = await freePort();
+  const proc = spawn(python, [path.join(repoRoot, 'tests', 'agent', 'llama_server.py'), modelFile, String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let err = '';
+  proc.stderr!.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-2000)));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`llama server did not start: ${err}`)), 120_000);
+    proc.stdout!.on('data', (d: Buffer) => {
+      const m = /LISTENING (\S+)/.exec(d.toString());
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    });
+    proc.once('exit', (code) => reject(new Error(`llama server exited (${code}): ${err}`)));
+  });
+  return { url, proc };
+}
