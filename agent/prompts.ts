@@ -31,6 +31,6 @@ export function finalFromMemoryPrompt(): string {
 export function taskMessage(question: string): string {
   return (
     `New task:\n${question}\n\n` +
-    "IMPORTANT: Always provide a 'Thought:' sequence, and a 'Code:\\n```js' sequence ending with '```<end_code>' sequence, else you will fail."
+    "IMPORTANT: Always provide a 'Thought:' sequence, and a 'Code:\n```js' sequence ending with '```<end_code>' sequence, else you will fail."
   );
 }

@@ -57,7 +57,7 @@ after(async () => {
 
 test('a handbook question is answered through search, with its sources logged', async () => {
   const r = await answerer().ask({
-    question: 'How many weeks of paid parental leave does a primary caregiver get?',
+    question: 'Search the handbook: how many weeks of paid parental leave does a primary caregiver get?',
     surface: 'cli',
     collection: COLLECTION,
     sagN: 1,
