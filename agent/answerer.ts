@@ -22,7 +22,7 @@ export interface AnswererParts {
 }
 
 export const APOLOGY =
-  "Sorry, I couldn't find a reliable answer to this, and the teacher model is unavailable right now. Please try again later or ask a colleague.";
+  "Sorry, I couldn't find a reliable answer to this, and the teacher model could not be asked right now. Please try again later or ask a colleague.";
 
 /** The router around the student and the teacher, logging every question and trajectory. */
 export class AgentAnswerer implements Answerer {

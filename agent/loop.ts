@@ -62,7 +62,9 @@ export async function runAgent(o: RunOptions): Promise<AgentRun> {
       if (o.signal?.aborted) throw o.signal.reason ?? new Error('aborted');
       o.onProgress?.({ kind: 'step', step: i + 1, maxSteps: o.maxSteps, who: o.who });
       const t0 = performance.now();
-      const prefix = i === 0 && o.firstThought ? `Thought: ${o.firstThought.trim()}\n\n` : '';
+      // The student's turns always open with "Thought:" (its training format); the teacher's first
+      // one may open with the first-thought prefix.
+      const prefix = i === 0 && o.firstThought ? `Thought: ${o.firstThought.trim()}\n\n` : o.who === 'student' ? 'Thought:' : '';
       const gen = await o.model.generate(turns, {
         n: o.n,
         maxTokens: o.maxTokens,
