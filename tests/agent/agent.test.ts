@@ -151,3 +151,19 @@ test('the OpenAI-compatible teacher path against a real llama.cpp server on 127.
     server.proc.kill();
   }
 });
+
+test('a 👎 on a student answer re-asks the teacher on the same record (here unreachable: an apology, logged)', async () => {
+  const id = await store.createQuestion({ text: 'What is our travel policy?', surface: 'slack', user: 'u1', channel: 'c1' });
+  await store.finishQuestion(id, { status: 'answered', route: 'student', reason: 'the student answered in 1 step', answer: 'Book anything.', abstained: false, unverified: false, sources: [], latencyMs: 10, error: null });
+  const cfg = agentTestConfig({ 'teacher.provider': 'openai', 'teacher.baseUrl': `http://127.0.0.1:${await freePort()}/v1`, 'teacher.timeoutMs': 1500 });
+  const r = await answerer(cfg).feedback(id, 'u1', 'down', 'slack');
+  assert.ok(r);
+  assert.equal(r.logId, id);
+  assert.match(r.reason, /👎/);
+  assert.equal(r.unverified, true);
+  const detail = (await store.getQuestion(id))!;
+  assert.equal(detail.feedback.length, 1);
+  assert.equal(detail.feedback[0]!.value, 'down');
+  assert.equal(detail.question.reason, r.reason);
+  assert.equal(await answerer(cfg).feedback(id, 'u2', 'up', 'slack'), undefined);
+});
