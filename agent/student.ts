@@ -69,10 +69,6 @@ export class LlamaActionModel implements ActionModel {
     return m;
   }
 
-  get maxCandidates(): number {
-    return this.#seqs.length;
-  }
-
   /** Renders the turns with the model's chat template, ending inside the open assistant turn. */
   promptTokens(turns: ChatTurn[], prefix = ''): Token[] {
     const { contextText } = this.wrapper.generateContextState({ chatHistory: toHistory(turns, prefix) });
