@@ -2,7 +2,7 @@
 # One-command, idempotent setup: npm deps, the Python venv (Chroma server, model converter,
 # trainer) and the default models. Everything heavy is cached outside the clone, so a rerun only
 # checks stamps. Usage: deploy/setup.sh [--quiet] [--test] [--train] [--models "student teacher embedding tiny"]
-# --test adds what only the tests need (Debian's chromium for the admin UI's browser tests).
+# --test adds what only the tests need (Debian's chromium, llama.cpp's server for the teacher test).
 # --train adds the distillation trainer's venv (torch, transformers, peft, trl: a few GB).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -63,6 +63,10 @@ if [[ $TEST == 1 ]] && ! command -v chromium >/dev/null; then
   echo "setup: installing Debian's chromium for the browser tests"
   SUDO=$([[ $(id -u) == 0 ]] && echo "" || echo "sudo")
   $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+fi
+# ...and llama.cpp's own OpenAI-compatible server, for the teacher's openai-provider test.
+if [[ $TEST == 1 ]]; then
+  bash deploy/setup-agent-test.sh
 fi
 
 # The distillation trainer: its own venv, keyed by requirements-train.txt's hash, only with --train.
