@@ -10,6 +10,13 @@ import type { AskRequest } from './types.ts';
 
 export type RunRequest = Pick<AskRequest, 'question' | 'history' | 'collection' | 'onProgress' | 'signal'>;
 
+/** An undistilled student does better with the teacher's worked examples; a distilled one was trained on the short prompt. */
+function usesShortPrompt(config: Config, who: Route): boolean {
+  if (who !== 'student') return false;
+  const choice = config.agent.studentPrompt;
+  return choice === 'short' || (choice === 'auto' && config.models.studentAdapter !== undefined);
+}
+
 /** One agent run with the config's settings: its own sandbox and search tool, the prompt of its role. */
 export function runQuestion(
   config: Config,
@@ -29,7 +36,7 @@ export function runQuestion(
   return runAgent({
     who,
     model,
-    systemPrompt: who === 'student' ? studentSystemPrompt(cfg.searchK) : teacherSystemPrompt(cfg.searchK),
+    systemPrompt: usesShortPrompt(config, who) ? studentSystemPrompt(cfg.searchK) : teacherSystemPrompt(cfg.searchK),
     question: req.question,
     history: req.history,
     createSandbox: () => Sandbox.create({ ...config.sandbox, tools: { search: search.tool } }),
