@@ -156,6 +156,8 @@ export const configSchema = z
         /** A Hugging Face checkpoint directory to train on instead of the student GGUF's dequantized weights. */
         baseModel: z.string().optional(),
         device: z.enum(['auto', 'cpu', 'cuda']).default('auto'),
+        /** llama.cpp threads for the harness's teacher/eval contexts (0: node-llama-cpp's choice); 1 avoids thread-sync stalls on a busy CPU. */
+        threads: z.number().int().min(0).default(0),
         lora: z
           .object({
             r: z.number().int().min(1).default(64),

@@ -1,7 +1,7 @@
 import { LlamaChatSession, type LlamaContextSequence } from 'node-llama-cpp';
 import type { Config } from '../config/index.ts';
 import type { StepRecord, TrajectoryOutcome } from '../store/types.ts';
-import { parseAction, renderObservation } from './format.ts';
+import { END_CODE, parseAction, renderObservation, taskMessage } from './format.ts';
 import { Sandbox } from './sandbox.ts';
 
 export interface LoopResult {
@@ -35,7 +35,7 @@ export async function runLoop(config: Config, sequence: LlamaContextSequence, op
   let outcome: TrajectoryOutcome = 'max_steps';
   let finalAnswer: string | null = null;
   try {
-    let userTurn = opts.question;
+    let userTurn = taskMessage(opts.question);
     for (let index = 0; index < config.agent.maxSteps; index++) {
       const t0 = Date.now();
       const prefix = index === 0 && opts.firstThought ? `Thought: ${opts.firstThought}` : undefined;
@@ -43,7 +43,7 @@ export async function runLoop(config: Config, sequence: LlamaContextSequence, op
         maxTokens: config.agent.maxTokensPerStep,
         temperature: opts.temperature ?? 0,
         seed: opts.seed,
-        customStopTriggers: ['Observation:'],
+        customStopTriggers: [END_CODE, 'Observation:'],
         ...(prefix ? { responsePrefix: prefix } : {}),
       });
       if (prefix && !text.startsWith(prefix)) text = prefix + text;

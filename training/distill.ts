@@ -2,8 +2,8 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, 
 import path from 'node:path';
 import type { Config } from '../config/index.ts';
 import type { LogStore } from '../store/types.ts';
-import { collectFromGenerated, collectFromStore, dedupe } from './collect.ts';
-import { filterExamples, type FilterReport } from './filter.ts';
+import { collectExamples } from './build.ts';
+import type { FilterReport } from './filter.ts';
 import { gate, type GateReport } from './gate.ts';
 import { acquireLock } from './lock.ts';
 import { runsDir } from './paths.ts';
@@ -67,12 +67,8 @@ export async function runDistill(config: Config, opts: DistillOptions): Promise<
 }
 
 async function job(config: Config, opts: DistillOptions, log: (l: string) => void): Promise<DistillResult> {
-  const collected = dedupe([
-    ...(await collectFromStore(opts.store, config, opts.since)),
-    ...(opts.generated ?? []).flatMap((f) => collectFromGenerated(f)),
-  ]);
-  const { kept, report: filter } = filterExamples(collected, config.agent.maxSteps);
-  log(`collected ${collected.length} trajectories, kept ${kept.length} (${JSON.stringify(filter.dropped)})`);
+  const { kept, collected, filter } = await collectExamples(config, opts);
+  log(`collected ${collected} trajectories, kept ${kept.length} (${JSON.stringify(filter.dropped)})`);
   if (kept.length < config.distill.minExamples) {
     return { version: null, promoted: false, reason: `skipped: ${kept.length} usable trajectories, distill.minExamples is ${config.distill.minExamples}`, filter };
   }
@@ -82,7 +78,7 @@ async function job(config: Config, opts: DistillOptions, log: (l: string) => voi
   const replay = earlier && existsSync(earlier) ? replayRecords(earlier, Math.round(kept.length * config.distill.replayShare)) : [];
   const staging = path.join(runsDir(config), 'staging');
   rmSync(staging, { recursive: true, force: true });
-  const dataset = writeSftSet(kept, { dir: staging, systemPrompt: studentPrompt(), heldOutShare: config.distill.heldOutShare, replay });
+  const dataset = writeSftSet(kept, { dir: staging, systemPrompt: studentPrompt(config), heldOutShare: config.distill.heldOutShare, replay });
   // The work dir is named by the data set, so rerunning after a crash resumes its checkpoints.
   const work = path.join(runsDir(config), `run-${dataset.datasetHash}`);
   if (existsSync(work)) rmSync(staging, { recursive: true });

@@ -33,13 +33,14 @@ export async function evaluate(config: Config, adapter: string | null, questions
   const model = await loadModel(config, config.models.student);
   const context = await model.createContext({
     contextSize: Math.min(config.models.contextSize, 4096),
+    ...(config.distill.threads ? { threads: config.distill.threads } : {}),
     ...(adapter ? { lora: { adapters: [{ filePath: adapter }] } } : {}),
   });
   const items: EvalItem[] = [];
   try {
     const sequence = context.getSequence();
     for (const q of questions) {
-      const r = await runLoop(config, sequence, { systemPrompt: studentPrompt(), question: q.question });
+      const r = await runLoop(config, sequence, { systemPrompt: studentPrompt(config), question: q.question });
       items.push({ question: q.question, reference: q.answer, answer: r.finalAnswer, correct: answerMatches(r.finalAnswer, q.answer), steps: r.steps.length, latencyMs: r.latencyMs });
     }
   } finally {

@@ -1,28 +1,28 @@
 /**
- * The code-action format the SFT set teaches and the harness parses: a thought, then one ```js
- * block. Keep it in step with the agent's parser (agent/), which runs the student in production.
+ * The CodeAgent turn format of agent/ (parse.ts, loop.ts): `Thought: …`, `Code:`, a ```js block
+ * closed by `<end_code>`; observations come back as `Observation:\n…` user turns. The SFT set is
+ * rendered in it, and the harness's loop parses it.
  */
+import { END_CODE, parseAction as agentParse } from '../agent/parse.ts';
+import { taskMessage } from '../agent/prompts.ts';
+
+export { END_CODE, taskMessage };
 
 export interface Action {
   thought: string;
   code: string | null;
 }
 
-const BLOCK = /```(?:js|javascript)?[ \t]*\n([\s\S]*?)```/;
-
 export function parseAction(text: string): Action {
-  const m = BLOCK.exec(text);
-  const thought = (m ? text.slice(0, m.index) : text).replace(/^\s*Thought:\s*/i, '').trim();
-  return { thought, code: m ? m[1]!.trim() : null };
+  const { thought, code } = agentParse(text);
+  return { thought, code };
 }
 
 export function renderAction(a: Action): string {
   const thought = `Thought: ${a.thought}`;
-  return a.code == null ? thought : `${thought}\n\`\`\`js\n${a.code}\n\`\`\``;
+  return a.code == null ? thought : `${thought}\nCode:\n\`\`\`js\n${a.code}\n\`\`\`${END_CODE}`;
 }
 
 export function renderObservation(observation: string, error: string | null): string {
-  const parts = [`Observation:\n${observation || '(no output)'}`];
-  if (error) parts.push(`Error: ${error}`);
-  return parts.join('\n');
+  return `Observation:\n${[observation, error ? `Error: ${error}` : ''].filter(Boolean).join('\n') || '(no output)'}`;
 }

@@ -40,14 +40,14 @@ export async function generate(
   mkdirSync(path.dirname(opts.cacheFile), { recursive: true });
   const done = new Set(existsSync(opts.cacheFile) ? readFileSync(opts.cacheFile, 'utf8').split('\n').filter(Boolean).map((l) => (JSON.parse(l) as GeneratedRecord).question) : []);
   const model = await loadModel(config, config.models.teacher);
-  const context = await model.createContext({ contextSize: Math.min(config.models.contextSize, 4096) });
+  const context = await model.createContext({ contextSize: Math.min(config.models.contextSize, 4096), ...(config.distill.threads ? { threads: config.distill.threads } : {}) });
   const sequence = context.getSequence();
   const out: GeneratedRecord[] = [];
   try {
     for (const q of pool) {
       if (done.has(q.question)) continue;
       const thought = opts.useFirstThought ? await firstThought(sequence, q.question) : null;
-      const run = await runLoop(config, sequence, { systemPrompt: teacherPrompt(), question: q.question, firstThought: thought });
+      const run = await runLoop(config, sequence, { systemPrompt: teacherPrompt(config), question: q.question, firstThought: thought });
       const rec: GeneratedRecord = { ...q, ...run, firstThought: thought, model: config.models.teacher, kept: run.outcome === 'final' && answerMatches(run.finalAnswer, q.answer) };
       appendFileSync(opts.cacheFile, JSON.stringify(rec) + '\n');
       if (rec.kept && opts.store) await saveToStore(opts.store, rec);

@@ -1,5 +1,6 @@
 /** The distillation pipeline and the student model registry. */
 export { runDistill, type DistillOptions, type DistillResult } from './distill.ts';
+export { buildSet, collectExamples } from './build.ts';
 export { generate, type GeneratedRecord } from './generate.ts';
 export { evaluate, type EvalSummary } from './eval.ts';
 export { gate, decide, type GateReport } from './gate.ts';

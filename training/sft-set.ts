@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Example } from './example.ts';
-import { renderAction, renderObservation } from './format.ts';
+import { renderAction, renderObservation, taskMessage } from './format.ts';
 
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant';
@@ -32,7 +32,7 @@ const sha256 = (s: string | Buffer) => createHash('sha256').update(s).digest('he
  * the loss on assistant turns only.
  */
 export function toChat(e: Example, systemPrompt: string): SftRecord {
-  const messages: ChatMessage[] = [{ role: 'system', content: systemPrompt }, { role: 'user', content: e.question }];
+  const messages: ChatMessage[] = [{ role: 'system', content: systemPrompt }, { role: 'user', content: taskMessage(e.question) }];
   e.steps.forEach((s, i) => {
     messages.push({ role: 'assistant', content: renderAction({ thought: s.thought, code: s.code }) });
     if (i < e.steps.length - 1) messages.push({ role: 'user', content: renderObservation(s.observation, s.error) });

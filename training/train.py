@@ -88,7 +88,8 @@ def main():
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     t0 = time.time()
-    tok, model = load_base(args, torch.bfloat16 if cuda else torch.float32)
+    # fp32 master weights, bf16 autocast on CUDA: pure-bf16 Qwen2 weights gave NaN gradients within a few steps.
+    tok, model = load_base(args, torch.float32)
     train = load_set(tok, args.train, args.max_seq_len)
     heldout = load_set(tok, args.heldout, args.max_seq_len) if args.heldout and Path(args.heldout).stat().st_size else None
     ckpt_dir = out / "checkpoints"
@@ -118,9 +119,10 @@ def main():
     trainer = SFTTrainer(model=model, args=config, train_dataset=train, eval_dataset=heldout, processing_class=tok, peft_config=lora)
 
     def losses():
-        r = {"train": trainer.evaluate(eval_dataset=train, metric_key_prefix="train")["train_loss"]}
+        # The trainer's own (prepared: labels built) copies of the sets.
+        r = {"train": trainer.evaluate(eval_dataset=trainer.train_dataset, metric_key_prefix="train")["train_loss"]}
         if heldout is not None:
-            r["heldOut"] = trainer.evaluate(eval_dataset=heldout, metric_key_prefix="heldout")["heldout_loss"]
+            r["heldOut"] = trainer.evaluate(eval_dataset=trainer.eval_dataset, metric_key_prefix="heldout")["heldout_loss"]
         return r
 
     resume = get_last_checkpoint(str(ckpt_dir)) if ckpt_dir.exists() else None

@@ -1,9 +1,11 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { cacheDir, type Config } from '../../config/index.ts';
 import { disposeModels } from '../../models/index.ts';
 import { openStore } from '../../store/index.ts';
-import { generate, nextRun, readQuestions, runDistill, schedule } from '../../training/index.ts';
+import { buildSet, generate, nextRun, readQuestions, runDistill, schedule } from '../../training/index.ts';
+import { solutionTrajectory } from '../../training/solutions.ts';
 import { configFor } from '../context.ts';
 
 async function runOnce(config: Config, generated: string[]): Promise<boolean> {
@@ -25,6 +27,22 @@ export function distillCommand(program: Command): void {
     .option('--generated <files...>', 'also train on these `distill generate` cache files')
     .action(async (opts: { generated?: string[] }, cmd: Command) => {
       await runOnce(configFor(cmd), opts.generated ?? []);
+    });
+  distill
+    .command('build')
+    .description('collect, filter and write the SFT set (train.jsonl, heldout.jsonl, manifest.json) without training')
+    .requiredOption('--out <dir>', 'where to write the set')
+    .option('--inputs <files...>', '`distill generate` cache files to include')
+    .option('--no-store', 'leave the log store out')
+    .action(async (opts: { out: string; inputs?: string[]; store: boolean }, cmd: Command) => {
+      const config = configFor(cmd);
+      const store = opts.store ? await openStore(config) : undefined;
+      try {
+        const r = await buildSet(config, { store, generated: opts.inputs ?? [], dir: opts.out });
+        console.log(JSON.stringify({ filter: r.filter, counts: r.dataset.counts, datasetHash: r.dataset.datasetHash }));
+      } finally {
+        await store?.close();
+      }
     });
   distill
     .command('schedule')
@@ -50,11 +68,20 @@ export function distillCommand(program: Command): void {
     .option('--no-first-thought', 'do not seed the first step with the teacher\'s first thought')
     .option('--cache <file>', 'JSONL of every run (resumes from it); default <cacheDir>/distill/generated-<pool>.jsonl')
     .option('--no-store', 'do not write kept trajectories to the log store')
-    .action(async (opts: { questions: string; offset: string; limit: string; firstThought: boolean; cache?: string; store: boolean }, cmd: Command) => {
+    .option('--from-solutions', 'no teacher: turn the pool\'s worked GSM8K solutions into trajectories')
+    .action(async (opts: { questions: string; offset: string; limit: string; firstThought: boolean; cache?: string; store: boolean; fromSolutions?: boolean }, cmd: Command) => {
       const config = configFor(cmd);
-      const pool = readQuestions(opts.questions, Number(opts.offset), Number(opts.limit));
-      const tag = `${path.basename(opts.questions, '.jsonl')}${opts.firstThought ? '' : '-noft'}`;
+      const tag = `${path.basename(opts.questions, '.jsonl')}${opts.fromSolutions ? '-solutions' : opts.firstThought ? '' : '-noft'}`;
       const cacheFile = opts.cache ?? path.join(cacheDir(config), 'distill', `generated-${tag}.jsonl`);
+      if (opts.fromSolutions) {
+        const rows = readFileSync(opts.questions, 'utf8').split('\n').filter(Boolean).slice(Number(opts.offset), Number(opts.offset) + Number(opts.limit));
+        const recs = rows.map((l) => JSON.parse(l) as { question: string; answer: string }).map((r) => solutionTrajectory(r.question, r.answer)).filter((r) => r !== null);
+        mkdirSync(path.dirname(cacheFile), { recursive: true });
+        writeFileSync(cacheFile, recs.map((r) => JSON.stringify(r)).join('\n') + '\n');
+        console.log(`converted ${recs.length} of ${rows.length} solutions -> ${cacheFile}`);
+        return;
+      }
+      const pool = readQuestions(opts.questions, Number(opts.offset), Number(opts.limit));
       const store = opts.store ? await openStore(config) : undefined;
       let n = 0, kept = 0;
       try {

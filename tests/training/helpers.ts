@@ -11,10 +11,15 @@ export function testConfig(overrides: Record<string, unknown> = {}): Config {
   return loadConfig({ env: {}, overrides: { dataDir, models: { student: 'tiny', contextSize: 2048 }, ...overrides } });
 }
 
-/** An arithmetic trajectory in the harness's format; `corrupt` hands in a wrong answer. */
-export function arithmeticRecord(a: number, b: number, corrupt = false): GeneratedRecord {
-  const sum = corrupt ? a * b + 3 : a + b;
-  const steps = [
+/**
+ * An arithmetic trajectory in the harness's format; `corrupt` hands in a wrong answer; `short`
+ * answers in one step (fewer tokens for the CPU training tests).
+ */
+export function arithmeticRecord(a: number, b: number, opts: { corrupt?: boolean; short?: boolean } = {}): GeneratedRecord {
+  const sum = opts.corrupt ? a * b + 3 : a + b;
+  const steps = opts.short ? [
+    { index: 0, thought: `${a} plus ${b}.`, code: `final_answer(${opts.corrupt ? `${a} * ${b} + 3` : `${a} + ${b}`});`, observation: '', error: null, latencyMs: 1, promptTokens: 0, completionTokens: 10 },
+  ] : [
     { index: 0, thought: `I add ${a} and ${b}.`, code: `const s = ${a} + ${b};\nconsole.log(s);`, observation: String(a + b), error: null, latencyMs: 1, promptTokens: 0, completionTokens: 10 },
     { index: 1, thought: `The sum is ${sum}.`, code: `final_answer(${sum});`, observation: '', error: null, latencyMs: 1, promptTokens: 0, completionTokens: 5 },
   ];
