@@ -88,7 +88,8 @@ def main():
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     t0 = time.time()
-    # fp32 master weights, bf16 autocast on CUDA: pure-bf16 Qwen2 weights gave NaN gradients within a few steps.
+    # fp32 master weights, bf16 autocast on CUDA. (On the H100, padded batches of 8 gave NaN gradients from step 6
+    # in bf16 and fp32 alike; batch size 1 with gradient accumulation trained cleanly.)
     tok, model = load_base(args, torch.float32)
     train = load_set(tok, args.train, args.max_seq_len)
     heldout = load_set(tok, args.heldout, args.max_seq_len) if args.heldout and Path(args.heldout).stat().st_size else None
