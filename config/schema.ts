@@ -49,8 +49,8 @@ export const configSchema = z
         temperature: z.number().min(0).max(2).default(0.4),
         topP: z.number().gt(0).max(1).default(0.8),
         maxTokensPerStep: z.number().int().min(16).default(512),
-        /** The student's system prompt: `short` (what it is distilled with), `long` (the teacher's, with worked examples), `auto` = short once an adapter is loaded, long before. */
-        studentPrompt: z.enum(['auto', 'short', 'long']).default('auto'),
+        /** The student's system prompt: `short` (the paper's: what it is distilled with), `long` (the teacher's, with worked examples; needs a larger context), `auto` = short once an adapter is loaded, long before. */
+        studentPrompt: z.enum(['auto', 'short', 'long']).default('short'),
         searchK: z.number().int().min(1).max(50).default(3),
         /** llama.cpp threads for the student and the local teacher; 0 = node-llama-cpp's default. Use 1 on a busy shared CPU, where spinning threads stall each other. */
         threads: z.number().int().min(0).max(256).default(0),
