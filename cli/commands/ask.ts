@@ -2,6 +2,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { createAgent, type AskResult } from '../../agent/index.ts';
 import { disposeModels } from '../../models/index.ts';
 import { configFor } from '../context.ts';
+import { withPromotedStudent } from '../student-version.ts';
 
 function sagCount(v: string): number {
   const n = Number(v);
@@ -47,10 +48,12 @@ export function askCommand(program: Command): void {
     .option('--no-teacher', 'never escalate to the teacher')
     .option('--sag <n>', 'SAG candidates per student step (default: agent.sagN)', sagCount)
     .action(async (question: string, opts: { json?: boolean; collection?: string; teacher: boolean; sag?: number }, cmd: Command) => {
-      const config = configFor(cmd, {
-        ...(opts.sag ? { 'agent.sagN': opts.sag } : {}),
-        ...(opts.teacher ? {} : { 'teacher.provider': 'none' }),
-      });
+      const config = withPromotedStudent(
+        configFor(cmd, {
+          ...(opts.sag ? { 'agent.sagN': opts.sag } : {}),
+          ...(opts.teacher ? {} : { 'teacher.provider': 'none' }),
+        }),
+      );
       // stdout carries only the answer: anything a library prints goes to stderr.
       const print = process.stdout.write.bind(process.stdout);
       console.log = (...args: unknown[]) => console.error(...args);

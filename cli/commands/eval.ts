@@ -4,6 +4,7 @@ import { formatReports, readDataset, runEval, type EvalMode } from '../../agent/
 import { disposeModels } from '../../models/index.ts';
 import { openRetriever } from '../../retrieval/index.ts';
 import { configFor } from '../context.ts';
+import { withPromotedStudent } from '../student-version.ts';
 
 function positiveInt(v: string): number {
   const n = Number(v);
@@ -22,7 +23,7 @@ export function evalCommand(program: Command): void {
     .option('--collection <name>', 'the Chroma collection to search (default: chroma.collection)')
     .option('--report <file>', 'write the JSON report here (default: eval-report.json)')
     .action(async (opts: { dataset: string; mode: EvalMode; sag?: number; limit?: number; collection?: string; report?: string }, cmd: Command) => {
-      const config = configFor(cmd, opts.sag ? { 'agent.sagN': opts.sag } : {});
+      const config = withPromotedStudent(configFor(cmd, opts.sag ? { 'agent.sagN': opts.sag } : {}));
       const items = readDataset(opts.dataset, opts.limit);
       const retriever = opts.mode === 'cot' ? null : await openRetriever(config).catch((e: Error) => (console.error(`search is unavailable: ${e.message}`), null));
       try {

@@ -4,6 +4,7 @@ import { createAgent } from '../../agent/index.ts';
 import { configuredAdapters, createBotContext, stderrLog } from '../../bots/index.ts';
 import { openStore } from '../../store/index.ts';
 import { configFor } from '../context.ts';
+import { withPromotedStudent } from '../student-version.ts';
 
 class NoBotsError extends Error {
   readonly userFacing = true;
@@ -14,7 +15,7 @@ export function serveCommand(program: Command): void {
     .command('serve')
     .description('run every configured bot (Slack, Discord) in one process, plus the admin UI when admin.password is set')
     .action(async (_opts, cmd: Command) => {
-      const config = configFor(cmd);
+      const config = withPromotedStudent(configFor(cmd));
       const { slack, discord } = config;
       if (slack.botToken && !slack.signingSecret && !slack.appToken) {
         throw new NoBotsError('Slack needs SLACK_SIGNING_SECRET (HTTP events) or SLACK_APP_TOKEN (Socket Mode) besides SLACK_BOT_TOKEN');
