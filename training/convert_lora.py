@@ -56,6 +56,7 @@ def convert(adapter_dir, base_gguf, out, outtype="f16"):
     arch = next(k for k, v in gguf.MODEL_ARCH_NAMES.items() if v == base["arch"])
     names = gguf.get_tensor_name_map(arch, base["n_blocks"])
 
+    Path(out).parent.mkdir(parents=True, exist_ok=True)
     writer = gguf.GGUFWriter(out, base["arch"])
     writer.add_type(gguf.GGUFType.ADAPTER)
     writer.add_string(gguf.Keys.Adapter.TYPE, "lora")

@@ -119,11 +119,26 @@ def main():
     lora = LoraConfig(r=args.r, lora_alpha=args.alpha, lora_dropout=args.dropout, target_modules="all-linear", task_type="CAUSAL_LM")
     trainer = SFTTrainer(model=model, args=config, train_dataset=train, eval_dataset=heldout, processing_class=tok, peft_config=lora)
 
+    def mean_loss(dataset):
+        # Computed directly: Trainer.evaluate() reports no loss for PEFT models whose forward hides `labels`.
+        model_ = trainer.model
+        was_training = model_.training
+        model_.eval()
+        total, batches = 0.0, 0
+        with torch.no_grad():
+            for batch in trainer.get_eval_dataloader(dataset):
+                batch = trainer._prepare_inputs(batch)
+                inputs = {k: batch[k] for k in ("input_ids", "attention_mask", "position_ids", "labels") if k in batch}
+                total += model_(**inputs).loss.item()
+                batches += 1
+        model_.train(was_training)
+        return total / max(batches, 1)
+
     def losses():
         # The trainer's own (prepared: labels built) copies of the sets.
-        r = {"train": trainer.evaluate(eval_dataset=trainer.train_dataset, metric_key_prefix="train")["train_loss"]}
+        r = {"train": mean_loss(trainer.train_dataset)}
         if heldout is not None:
-            r["heldOut"] = trainer.evaluate(eval_dataset=trainer.eval_dataset, metric_key_prefix="heldout")["heldout_loss"]
+            r["heldOut"] = mean_loss(trainer.eval_dataset)
         return r
 
     resume = get_last_checkpoint(str(ckpt_dir)) if ckpt_dir.exists() else None
