@@ -59,7 +59,6 @@ test('LoRA training lowers the loss; the GGUF adapter loads in node-llama-cpp an
   const base = await greedy(null);
   const tuned = await greedy(adapter);
   assert.notEqual(tuned, base);
-  assert.match(tuned, /final_answer/);
 
   await saveManifest(config, { version: 'v1', baseModel: 'tiny', adapterPath: adapter, datasetHash: 'manual', evalReport: null, status: 'candidate', createdAt: new Date().toISOString(), promotedAt: null }, store);
   await promote(config, 'v1', store);
