@@ -22,10 +22,10 @@ export function agentTestConfig(overrides: Record<string, unknown> = {}): Config
     overrides: {
       dataDir: tempDir('data'),
       'agent.threads': 1,
-      'agent.maxSteps': 2,
-      'agent.maxTokensPerStep': 160,
+      'agent.maxSteps': 3,
+      'agent.maxTokensPerStep': 256,
       'agent.sagN': 3,
-      'models.contextSize': 2048,
+      'models.contextSize': 4096,
       'models.teacher': 'tiny',
       ...overrides,
     },
