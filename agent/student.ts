@@ -10,6 +10,7 @@ import {
 import path from 'node:path';
 import type { Config } from '../config/index.ts';
 import { loadModel } from '../models/index.ts';
+import { ContextFullError } from './context-full.ts';
 import { cutAtStop, type ActionModel, type ChatTurn, type GenerateOptions, type Generation } from './llm.ts';
 
 interface Sample {
@@ -86,7 +87,7 @@ export class LlamaActionModel implements ActionModel {
     const n = Math.min(opts.n, this.#seqs.length);
     const tokens = this.promptTokens(turns, opts.prefix ?? '');
     if (tokens.length + opts.maxTokens > this.context.contextSize) {
-      throw new Error(`the conversation (${tokens.length} tokens) no longer fits the model's context (${this.context.contextSize})`);
+      throw new ContextFullError(tokens.length, opts.maxTokens, this.context.contextSize);
     }
     const seed = (Math.random() * 2 ** 31) >>> 0;
     const start = performance.now();
