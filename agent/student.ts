@@ -7,11 +7,16 @@ import {
   type LlamaModel,
   type Token,
 } from 'node-llama-cpp';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Config } from '../config/index.ts';
 import { loadModel } from '../models/index.ts';
 import { ContextFullError } from './context-full.ts';
 import { cutAtStop, type ActionModel, type ChatTurn, type GenerateOptions, type Generation } from './llm.ts';
+
+/** Below this many uncached prompt tokens a sequence evaluates them itself rather than loading a copied state. */
+const SHARE_MIN_TOKENS = 16;
 
 interface Sample {
   text: string;
@@ -41,6 +46,7 @@ function toHistory(turns: ChatTurn[], prefix: string): ChatHistoryItem[] {
 export class LlamaActionModel implements ActionModel {
   #queue: Promise<unknown> = Promise.resolve();
   #seqs: LlamaContextSequence[];
+  #stateDir: string | undefined;
 
   private constructor(
     readonly name: string,
@@ -91,7 +97,9 @@ export class LlamaActionModel implements ActionModel {
     }
     const seed = (Math.random() * 2 ** 31) >>> 0;
     const start = performance.now();
-    const samples = await Promise.all(this.#seqs.slice(0, n).map((seq, i) => this.#sample(seq, tokens, opts, seed + i)));
+    const seqs = this.#seqs.slice(0, n);
+    if (n > 1) await this.#sharePrompt(seqs, tokens);
+    const samples = await Promise.all(seqs.map((seq, i) => this.#sample(seq, tokens, opts, seed + i)));
     const firstToken = Math.max(...samples.map((s) => s.firstTokenAt));
     const end = Math.max(...samples.map((s) => s.endAt));
     return {
@@ -101,6 +109,34 @@ export class LlamaActionModel implements ActionModel {
       prefillMs: firstToken - start,
       decodeMs: end - firstToken,
     };
+  }
+
+  /**
+   * The N candidates share one prompt: evaluate it once, on the sequence that already caches most
+   * of it, and copy that sequence's state into the others (llama.cpp's sequence state save/load),
+   * so a SAG step costs one prefill instead of N. The last prompt token is left for each sequence
+   * to evaluate itself, which gives every candidate its own first-token logits.
+   */
+  async #sharePrompt(seqs: LlamaContextSequence[], tokens: Token[]): Promise<void> {
+    const prefix = tokens.slice(0, -1);
+    const cached = seqs.map((s) => s.compareContextTokens(prefix).firstDifferentIndex);
+    const lead = cached.indexOf(Math.max(...cached));
+    const behind = seqs.filter((_, i) => i !== lead && prefix.length - cached[i]! > SHARE_MIN_TOKENS);
+    if (behind.length === 0) return;
+    const seq = seqs[lead]!;
+    const keep = cached[lead]!;
+    if (keep < seq.nextTokenIndex) await seq.eraseContextTokenRanges([{ start: keep, end: seq.nextTokenIndex }]);
+    if (keep < prefix.length) await seq.evaluateWithoutGeneratingNewTokens(prefix.slice(keep));
+    this.#stateDir ??= mkdtempSync(path.join(tmpdir(), 'understudy-sag-'));
+    const file = path.join(this.#stateDir, 'prompt.state');
+    await seq.saveStateToFile(file);
+    for (const other of behind) await other.loadStateFromFile(file, { acceptRisk: true });
+  }
+
+  /** Forgets every sequence's cached prompt, so the next step starts cold (benchmarks compare cold steps). */
+  async clearCache(): Promise<void> {
+    await this.#queue;
+    for (const seq of this.#seqs) await seq.clearHistory();
   }
 
   async #sample(seq: LlamaContextSequence, tokens: Token[], opts: GenerateOptions, seed: number): Promise<Sample> {
@@ -126,5 +162,6 @@ export class LlamaActionModel implements ActionModel {
   async close(): Promise<void> {
     await this.#queue;
     await this.context.dispose();
+    if (this.#stateDir) rmSync(this.#stateDir, { recursive: true, force: true });
   }
 }

@@ -27,6 +27,7 @@ interface Totals {
 const totals: Record<number, Totals> = { 1: { step: 0, wall: 0, model: 0, tokens: 0 }, [N]: { step: 0, wall: 0, model: 0, tokens: 0 } };
 for (const item of items) {
   for (const n of [1, N]) {
+    await student.clearCache();
     const run = await runQuestion(config, null, 'student', student, { question: item.question }, n);
     const first = run.steps[0]!;
     const t = totals[n]!;
