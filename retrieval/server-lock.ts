@@ -1,17 +1,9 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { alive } from '../config/pid.ts';
 
 export interface ServerLock {
   pid: number;
   port: number;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** The running server (its pid and port) recorded in a lock file, if that process is still alive. */
