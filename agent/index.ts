@@ -45,7 +45,7 @@ export async function createAgent(config: Config, deps: AgentDeps = {}): Promise
       return null;
     });
   }
-  const student = await LlamaActionModel.create(config, 'student', config.agent.sagN);
+  const student = await LlamaActionModel.create(config, 'student', config.agent.sagN, config.agent.parallel);
   let teacher: Promise<Teacher | null> | undefined;
   const answerer = new AgentAnswerer({
     config,

@@ -39,13 +39,16 @@ function toHistory(turns: ChatTurn[], prefix: string): ChatHistoryItem[] {
 }
 
 /**
- * A GGUF model run through node-llama-cpp with its own chat template. One context holds as many
- * sequences as the largest SAG N; the N candidates of a step are decoded concurrently on those
- * sequences, so llama.cpp batches them into the same decode calls.
+ * A GGUF model run through node-llama-cpp with its own chat template. One context holds `slots`
+ * groups of N sequences (N = the largest SAG N): a step takes a free group and decodes its N
+ * candidates concurrently, and concurrent questions each take their own group, so llama.cpp
+ * batches every running sequence into the same decode calls.
  */
 export class LlamaActionModel implements ActionModel {
-  #queue: Promise<unknown> = Promise.resolve();
-  #seqs: LlamaContextSequence[];
+  #slots: LlamaContextSequence[][] = [];
+  #free: number[] = [];
+  #waiting: ((slot: number) => void)[] = [];
+  #running = new Set<Promise<unknown>>();
   #stateDir: string | undefined;
 
   private constructor(
@@ -54,25 +57,27 @@ export class LlamaActionModel implements ActionModel {
     private readonly model: LlamaModel,
     private readonly context: LlamaContext,
     private readonly wrapper: ChatWrapper,
-  ) {
-    this.#seqs = [];
-  }
+  ) {}
 
-  /** Loads the model a config names for `role` ('student' applies `models.studentAdapter`). */
-  static async create(config: Config, role: 'student' | 'teacher', sequences: number): Promise<LlamaActionModel> {
+  /**
+   * Loads the model a config names for `role` ('student' applies `models.studentAdapter`), with
+   * room for `slots` concurrent generations of up to `sequences` candidates each.
+   */
+  static async create(config: Config, role: 'student' | 'teacher', sequences: number, slots = 1): Promise<LlamaActionModel> {
     const ref = config.models[role];
     const model = await loadModel(config, ref);
     const adapter = role === 'student' ? (config.models.studentAdapter ?? null) : null;
     const context = await model.createContext({
       contextSize: config.models.contextSize,
-      sequences,
+      sequences: sequences * slots,
       ...(config.agent.threads > 0 ? { threads: config.agent.threads } : {}),
       ...(adapter ? { lora: { adapters: [{ filePath: path.resolve(adapter) }] } } : {}),
     });
     const wrapper = resolveChatWrapper(model);
     if (!wrapper) throw new Error(`no chat template found for model ${ref}`);
     const m = new LlamaActionModel(ref, adapter, model, context, wrapper);
-    m.#seqs = Array.from({ length: sequences }, () => context.getSequence());
+    m.#slots = Array.from({ length: slots }, () => Array.from({ length: sequences }, () => context.getSequence()));
+    m.#free = m.#slots.map((_, i) => i);
     return m;
   }
 
@@ -82,22 +87,41 @@ export class LlamaActionModel implements ActionModel {
     return contextText.tokenize(this.model.tokenizer);
   }
 
-  generate(turns: ChatTurn[], opts: GenerateOptions): Promise<Generation> {
-    // One generation at a time per context: concurrent questions take turns.
-    const run = this.#queue.then(() => this.#generate(turns, opts));
-    this.#queue = run.catch(() => undefined);
-    return run;
+  async generate(turns: ChatTurn[], opts: GenerateOptions): Promise<Generation> {
+    const tokens = this.promptTokens(turns, opts.prefix ?? '');
+    const slot = await this.#acquire(tokens);
+    const run = this.#generate(this.#slots[slot]!, tokens, opts);
+    this.#running.add(run);
+    try {
+      return await run;
+    } finally {
+      this.#running.delete(run);
+      this.#release(slot);
+    }
   }
 
-  async #generate(turns: ChatTurn[], opts: GenerateOptions): Promise<Generation> {
-    const n = Math.min(opts.n, this.#seqs.length);
-    const tokens = this.promptTokens(turns, opts.prefix ?? '');
+  /** A free slot, preferring the one that caches most of this prompt (the same question's previous step). */
+  #acquire(tokens: Token[]): Promise<number> {
+    if (this.#free.length === 0) return new Promise((resolve) => this.#waiting.push(resolve));
+    const cached = this.#free.map((i) => this.#slots[i]![0]!.compareContextTokens(tokens).firstDifferentIndex);
+    const [slot] = this.#free.splice(cached.indexOf(Math.max(...cached)), 1);
+    return Promise.resolve(slot!);
+  }
+
+  #release(slot: number): void {
+    const next = this.#waiting.shift();
+    if (next) next(slot);
+    else this.#free.push(slot);
+  }
+
+  async #generate(group: LlamaContextSequence[], tokens: Token[], opts: GenerateOptions): Promise<Generation> {
+    const n = Math.min(opts.n, group.length);
     if (tokens.length + opts.maxTokens > this.context.contextSize) {
       throw new ContextFullError(tokens.length, opts.maxTokens, this.context.contextSize);
     }
     const seed = (Math.random() * 2 ** 31) >>> 0;
     const start = performance.now();
-    const seqs = this.#seqs.slice(0, n);
+    const seqs = group.slice(0, n);
     if (n > 1) await this.#sharePrompt(seqs, tokens);
     const samples = await Promise.all(seqs.map((seq, i) => this.#sample(seq, tokens, opts, seed + i)));
     const firstToken = Math.max(...samples.map((s) => s.firstTokenAt));
@@ -128,15 +152,15 @@ export class LlamaActionModel implements ActionModel {
     if (keep < seq.nextTokenIndex) await seq.eraseContextTokenRanges([{ start: keep, end: seq.nextTokenIndex }]);
     if (keep < prefix.length) await seq.evaluateWithoutGeneratingNewTokens(prefix.slice(keep));
     this.#stateDir ??= mkdtempSync(path.join(tmpdir(), 'understudy-sag-'));
-    const file = path.join(this.#stateDir, 'prompt.state');
+    const file = path.join(this.#stateDir, `slot-${this.#slots.findIndex((g) => g.includes(seq))}.state`);
     await seq.saveStateToFile(file);
     for (const other of behind) await other.loadStateFromFile(file, { acceptRisk: true });
   }
 
   /** Forgets every sequence's cached prompt, so the next step starts cold (benchmarks compare cold steps). */
   async clearCache(): Promise<void> {
-    await this.#queue;
-    for (const seq of this.#seqs) await seq.clearHistory();
+    await Promise.allSettled(this.#running);
+    for (const seq of this.#slots.flat()) await seq.clearHistory();
   }
 
   async #sample(seq: LlamaContextSequence, tokens: Token[], opts: GenerateOptions, seed: number): Promise<Sample> {
@@ -160,7 +184,7 @@ export class LlamaActionModel implements ActionModel {
   }
 
   async close(): Promise<void> {
-    await this.#queue;
+    await Promise.allSettled(this.#running);
     await this.context.dispose();
     if (this.#stateDir) rmSync(this.#stateDir, { recursive: true, force: true });
   }

@@ -1,0 +1,39 @@
+// The student's llama.cpp context shared two ways: SAG candidates start from one evaluated prompt
+// whose state is copied to the other sequences, and concurrent questions take their own slots.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { LlamaActionModel } from '../../agent/student.ts';
+import type { ChatTurn, GenerateOptions } from '../../agent/llm.ts';
+import { disposeModels } from '../../models/index.ts';
+import { agentTestConfig } from './helpers.ts';
+
+let model: LlamaActionModel;
+const greedy: GenerateOptions = { n: 3, maxTokens: 24, temperature: 0, topP: 1, stop: ['\n\n'] };
+const ask = (q: string): ChatTurn[] => [
+  { role: 'system', content: 'You are a helpful assistant. Answer in one short sentence.' },
+  { role: 'user', content: `${q} Think about it carefully and explain the reason in a few words, please.` },
+];
+
+before(async () => {
+  model = await LlamaActionModel.create(agentTestConfig({ 'models.student': 'tiny', 'models.contextSize': 1024 }), 'student', 3, 2);
+});
+after(async () => {
+  await model.close();
+  await disposeModels();
+});
+
+test('greedy candidates decoded from a copied prompt state are identical to the one that evaluated it', async () => {
+  const g = await model.generate(ask('Why is the sky blue?'), greedy);
+  assert.equal(g.texts.length, 3);
+  assert.ok(g.texts[0]!.trim().length > 0, 'the first candidate says something');
+  assert.deepEqual(g.texts.slice(1), [g.texts[0], g.texts[0]], 'every copy continues the same state');
+});
+
+test('three concurrent questions on two slots all finish, and each matches its answer alone', async () => {
+  const questions = ['What is two plus two?', 'Name a colour.', 'Where is Paris?'];
+  const alone = [];
+  for (const q of questions) alone.push((await model.generate(ask(q), { ...greedy, n: 1 })).texts[0]);
+  await model.clearCache();
+  const together = await Promise.all(questions.map((q) => model.generate(ask(q), { ...greedy, n: 1 })));
+  assert.deepEqual(together.map((g) => g.texts[0]), alone);
+});
