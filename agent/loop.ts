@@ -2,7 +2,8 @@ import type { ActionResult, Sandbox } from '../sandbox/index.ts';
 import type { Route, SourceRef, StepRecord, TrajectoryOutcome } from '../store/types.ts';
 import type { ProgressEvent } from './types.ts';
 import { isAbstention } from './abstain.ts';
-import type { ActionModel, ChatTurn } from './llm.ts';
+import { contextFullOf, type ContextFullError } from './context-full.ts';
+import type { ActionModel, ChatTurn, Generation } from './llm.ts';
 import { observationOf } from './observation.ts';
 import { END_CODE, parseAction, STOP_SEQUENCES } from './parse.ts';
 import { finalFromMemoryPrompt, taskMessage } from './prompts.ts';
@@ -44,6 +45,8 @@ export interface AgentRun {
   completionTokens: number;
   /** The model's own prefill + decode time over all steps. */
   modelMs: number;
+  /** Set when the run ended because the conversation no longer fit the model's context (outcome `context_full`). */
+  contextFull?: { afterSteps: number; promptTokens: number; contextSize: number };
 }
 
 const FINAL_LINE = /final answer:\s*([\s\S]*)/i;
@@ -65,15 +68,24 @@ export async function runAgent(o: RunOptions): Promise<AgentRun> {
       // The student's turns always open with "Thought:" (its training format); the teacher's first
       // one may open with the first-thought prefix.
       const prefix = i === 0 && o.firstThought ? `Thought: ${o.firstThought.trim()}\n\n` : o.who === 'student' ? 'Thought:' : '';
-      const gen = await o.model.generate(turns, {
-        n: o.n,
-        maxTokens: o.maxTokens,
-        temperature: o.n > 1 ? o.temperature : 0,
-        topP: o.topP,
-        stop: STOP_SEQUENCES,
-        prefix,
-        signal: o.signal,
-      });
+      let gen: Generation;
+      try {
+        gen = await o.model.generate(turns, {
+          n: o.n,
+          maxTokens: o.maxTokens,
+          temperature: o.n > 1 ? o.temperature : 0,
+          topP: o.topP,
+          stop: STOP_SEQUENCES,
+          prefix,
+          signal: o.signal,
+        });
+      } catch (e) {
+        const full = contextFullOf(e);
+        if (!full || o.signal?.aborted) throw e;
+        // Out of context is a normal end: the steps so far stay, and the answer comes from memory if that still fits.
+        markContextFull(run, full);
+        break;
+      }
       run.promptTokens += gen.promptTokens;
       run.completionTokens += gen.completionTokens;
       run.modelMs += gen.prefillMs + gen.decodeMs;
@@ -124,7 +136,7 @@ export async function runAgent(o: RunOptions): Promise<AgentRun> {
       const shown = text.trimEnd().endsWith('```') ? `${text.trimEnd()}${END_CODE}` : text.trimEnd();
       turns.push({ role: 'assistant', content: shown }, { role: 'user', content: `Observation:\n${observation}` });
     }
-    if (run.finalAnswer === null) await finalFromMemory(o, turns, run);
+    if (run.finalAnswer === null) await answerFromMemory(o, turns, run);
     else run.outcome = isAbstention(run.finalAnswer) ? 'abstained' : 'final';
   } finally {
     sandbox.dispose();
@@ -134,8 +146,28 @@ export async function runAgent(o: RunOptions): Promise<AgentRun> {
   return run;
 }
 
-/** Out of steps: one more call asks for the answer from what the run has seen so far. */
-async function finalFromMemory(o: RunOptions, turns: ChatTurn[], run: AgentRun): Promise<void> {
+function markContextFull(run: AgentRun, err: ContextFullError): void {
+  run.outcome = 'context_full';
+  run.contextFull ??= { afterSteps: run.steps.length, promptTokens: err.promptTokens, contextSize: err.contextSize };
+}
+
+/**
+ * Out of steps or out of context: one more call asks for the answer from what the run has seen.
+ * It asks for a much shorter reply than a step, so it may fit where the next step did not; if it
+ * does not fit either, the run ends without an answer (outcome `context_full`).
+ */
+async function answerFromMemory(o: RunOptions, turns: ChatTurn[], run: AgentRun): Promise<void> {
+  const note = run.contextFull ? '(final answer from memory: the conversation no longer fits the context)' : '(final answer from memory after max steps)';
+  try {
+    await finalFromMemory(o, turns, run, note);
+  } catch (e) {
+    const full = contextFullOf(e);
+    if (!full || o.signal?.aborted) throw e;
+    markContextFull(run, full);
+  }
+}
+
+async function finalFromMemory(o: RunOptions, turns: ChatTurn[], run: AgentRun, note: string): Promise<void> {
   const t0 = performance.now();
   const gen = await o.model.generate([...turns, { role: 'user', content: finalFromMemoryPrompt() }], {
     n: 1,
@@ -152,12 +184,11 @@ async function finalFromMemory(o: RunOptions, turns: ChatTurn[], run: AgentRun):
   const m = FINAL_LINE.exec(text);
   const answer = (m ? m[1]! : text).split('\n')[0]!.replace(/^["'`]|["'`]$/g, '').trim();
   run.finalAnswer = answer || null;
-  run.outcome = 'max_steps';
   run.steps.push({
     index: run.steps.length,
     thought: text.trim(),
     code: null,
-    observation: '(final answer from memory after max steps)',
+    observation: note,
     error: null,
     latencyMs: performance.now() - t0,
     promptTokens: gen.promptTokens,

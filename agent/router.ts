@@ -8,6 +8,7 @@ export interface RouteDecision {
 
 /** Whether the student's run is good enough to answer with, or the teacher must take the question. */
 export function decide(run: AgentRun, rules: Config['router'], maxSteps: number): RouteDecision {
+  if (run.outcome === 'context_full') return { escalate: true, reason: contextFullReason(run) };
   if (run.outcome === 'max_steps' || run.finalAnswer === null) {
     return { escalate: true, reason: `no final answer within ${maxSteps} steps` };
   }
@@ -18,4 +19,10 @@ export function decide(run: AgentRun, rules: Config['router'], maxSteps: number)
   if (run.outcome === 'abstained' && rules.escalateOnAbstain) return { escalate: true, reason: 'the student abstained' };
   const agreed = run.agreement === null ? '' : ` (SAG agreement ${run.agreement.toFixed(2)})`;
   return { escalate: false, reason: `the student answered in ${run.steps.length} step${run.steps.length === 1 ? '' : 's'}${agreed}` };
+}
+
+/** "context full after K steps": K counts the steps done before the conversation outgrew the context. */
+export function contextFullReason(run: AgentRun): string {
+  const k = run.contextFull?.afterSteps ?? run.steps.length;
+  return `context full after ${k} step${k === 1 ? '' : 's'}`;
 }

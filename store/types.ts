@@ -40,7 +40,8 @@ export interface StepRecord {
   completionTokens: number;
 }
 
-export type TrajectoryOutcome = 'final' | 'max_steps' | 'error' | 'abstained';
+/** `context_full`: the conversation outgrew the model's context; the steps done so far are kept. */
+export type TrajectoryOutcome = 'final' | 'max_steps' | 'error' | 'abstained' | 'context_full';
 
 export interface TrajectoryRecord {
   id: string;
