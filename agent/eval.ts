@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Config } from '../config/index.ts';
 import type { Retriever } from '../retrieval/index.ts';
+import type { TrajectoryOutcome } from '../store/types.ts';
 import { firstThought } from './first-thought.ts';
 import { gradeAnswer, goldOf, type Grade } from './grade.ts';
 import type { AgentRun } from './loop.ts';
@@ -25,6 +26,9 @@ export interface EvalRow extends Grade {
   steps: number;
   latencyMs: number;
   tokens: number;
+  /** How the agent run ended (`context_full`, `max_steps`…); null for `cot` and for failed questions. */
+  outcome: TrajectoryOutcome | null;
+  /** The exception that failed this question; the run goes on with the next one. */
   error: string | null;
 }
 
@@ -34,7 +38,14 @@ export interface EvalReport {
   sagN: number;
   model: string;
   adapter: string | null;
+  /** Questions graded so far; less than `total` while the run is in progress or after it was stopped. */
   count: number;
+  /** Questions the run was asked to grade (after `--limit`). */
+  total: number;
+  /** True when `count` < `total`: written mid-run, or the run was stopped (see `stopped`). */
+  partial: boolean;
+  /** Why the run stopped before its last question (e.g. 'SIGINT'); null when it did not. */
+  stopped: string | null;
   /** Shares of `count`, 0..1. */
   em: number;
   f1: number;
@@ -65,7 +76,13 @@ export interface EvalOptions {
   sagN: number;
   collection?: string;
   retriever: Retriever | null;
-  onRow?: (row: EvalRow, index: number) => void;
+  /** After each question: its row and the report of the rows so far (partial until the last one). */
+  onRow?: (row: EvalRow, index: number, report: EvalReport) => void;
+  /**
+   * Once aborted, no further question starts: the current one finishes, and the report holds the
+   * rows done so far, partial, with the abort reason (a string such as 'SIGINT') as `stopped`.
+   */
+  stop?: AbortSignal;
 }
 
 /** Runs every question in one mode and grades it; the nightly gate and `understudy eval` share this. */
@@ -79,12 +96,24 @@ export async function runEval(config: Config, o: EvalOptions): Promise<EvalRepor
       teacher = await createTeacher(config);
       if (!teacher) throw Object.assign(new Error(`eval --mode ${o.mode} needs a teacher; teacher.provider is 'none'`), { userFacing: true });
     }
+    const meta = {
+      dataset: o.dataset,
+      mode: o.mode,
+      sagN: o.mode === 'student' ? o.sagN : 1,
+      model: student?.name ?? teacher!.name,
+      adapter: student?.adapter ?? null,
+      total: o.items.length,
+      startedAt,
+    };
+    const stopped = () => (o.stop?.aborted ? String(o.stop.reason ?? 'stopped') : null);
     const rows: EvalRow[] = [];
     for (const [i, item] of o.items.entries()) {
+      if (o.stop?.aborted) break;
       const t0 = performance.now();
       let prediction: string | null = null;
       let steps = 0;
       let tokens = 0;
+      let outcome: TrajectoryOutcome | null = null;
       let error: string | null = null;
       try {
         if (o.mode === 'cot') {
@@ -104,38 +133,43 @@ export async function runEval(config: Config, o: EvalOptions): Promise<EvalRepor
             run = await runQuestion(config, o.retriever, 'teacher', new TeacherActionModel(teacher!, config.teacher.timeoutMs), req, 1, prefix);
           }
           prediction = run.finalAnswer;
+          outcome = run.outcome;
           steps = run.steps.length;
           tokens = run.promptTokens + run.completionTokens;
         }
       } catch (e) {
         error = (e as Error).message;
       }
-      const row: EvalRow = { id: item.id, question: item.question, gold: item.answers, prediction, steps, latencyMs: performance.now() - t0, tokens, error, ...gradeAnswer(prediction, item.answers) };
+      const row: EvalRow = { id: item.id, question: item.question, gold: item.answers, prediction, steps, latencyMs: performance.now() - t0, tokens, outcome, error, ...gradeAnswer(prediction, item.answers) };
       rows.push(row);
-      o.onRow?.(row, i);
+      o.onRow?.(row, i, summarize(meta, rows, stopped()));
     }
-    const n = rows.length || 1;
-    const mean = (f: (r: EvalRow) => number) => rows.reduce((a, r) => a + f(r), 0) / n;
-    return {
-      dataset: o.dataset,
-      mode: o.mode,
-      sagN: o.mode === 'student' ? o.sagN : 1,
-      model: student?.name ?? teacher!.name,
-      adapter: student?.adapter ?? null,
-      count: rows.length,
-      em: mean((r) => Number(r.em)),
-      f1: mean((r) => r.f1),
-      abstained: rows.filter((r) => r.abstained).length,
-      failed: rows.filter((r) => r.error).length,
-      meanLatencyMs: mean((r) => r.latencyMs),
-      meanTokens: mean((r) => r.tokens),
-      startedAt,
-      rows,
-    };
+    return summarize(meta, rows, stopped());
   } finally {
     await student?.close();
     await teacher?.close();
   }
+}
+
+type ReportMeta = Pick<EvalReport, 'dataset' | 'mode' | 'sagN' | 'model' | 'adapter' | 'total' | 'startedAt'>;
+
+/** The report of the rows done so far. */
+function summarize(meta: ReportMeta, rows: EvalRow[], stopped: string | null): EvalReport {
+  const n = rows.length || 1;
+  const mean = (f: (r: EvalRow) => number) => rows.reduce((a, r) => a + f(r), 0) / n;
+  return {
+    ...meta,
+    count: rows.length,
+    partial: rows.length < meta.total,
+    stopped: rows.length < meta.total ? stopped : null,
+    em: mean((r) => Number(r.em)),
+    f1: mean((r) => r.f1),
+    abstained: rows.filter((r) => r.abstained).length,
+    failed: rows.filter((r) => r.error).length,
+    meanLatencyMs: mean((r) => r.latencyMs),
+    meanTokens: mean((r) => r.tokens),
+    rows: [...rows],
+  };
 }
 
 /** The report as a fixed-width table (one line per mode; several reports make a comparison). */
@@ -145,7 +179,7 @@ export function formatReports(reports: EvalReport[]): string {
     r.dataset.split('/').pop()!,
     r.mode,
     String(r.sagN),
-    String(r.count),
+    r.partial ? `${r.count}/${r.total}` : String(r.count),
     (100 * r.em).toFixed(1),
     (100 * r.f1).toFixed(1),
     String(r.abstained),

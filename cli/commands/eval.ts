@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { writeFileSync } from 'node:fs';
-import { formatReports, readDataset, runEval, type EvalMode } from '../../agent/index.ts';
+import { renameSync, writeFileSync } from 'node:fs';
+import { formatReports, readDataset, runEval, type EvalMode, type EvalReport } from '../../agent/index.ts';
 import { disposeModels } from '../../models/index.ts';
 import { openRetriever } from '../../retrieval/index.ts';
 import { configFor } from '../context.ts';
@@ -11,6 +11,15 @@ function positiveInt(v: string): number {
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive integer');
   return n;
 }
+
+/** Writes the report whole or not at all (a temp file renamed over it), so a killed run leaves valid JSON. */
+function writeReport(file: string, report: EvalReport): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify(report, null, 2));
+  renameSync(tmp, file);
+}
+
+const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
 
 export function evalCommand(program: Command): void {
   program
@@ -25,6 +34,30 @@ export function evalCommand(program: Command): void {
     .action(async (opts: { dataset: string; mode: EvalMode; sag?: number; limit?: number; collection?: string; report?: string }, cmd: Command) => {
       const config = withPromotedStudent(configFor(cmd, opts.sag ? { 'agent.sagN': opts.sag } : {}));
       const items = readDataset(opts.dataset, opts.limit);
+      const file = opts.report ?? 'eval-report.json';
+      // SIGINT/SIGTERM: finish the current question, then write the report of the rows done so far
+      // (partial) and print the table. A second signal quits at once; the file already holds every
+      // row done, since it is rewritten after each question.
+      const stop = new AbortController();
+      const onSignal = (sig: NodeJS.Signals) => {
+        if (stop.signal.aborted) {
+          console.error(`${sig} again: quitting now; ${file} holds the questions done so far`);
+          process.exit(SIGNAL_EXIT[sig] ?? 1);
+        }
+        console.error(`${sig}: stopping after the current question (${sig === 'SIGINT' ? 'Ctrl-C' : sig} again quits at once)`);
+        stop.abort(sig);
+      };
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
+      let writeFailed = false;
+      const save = (report: EvalReport) => {
+        try {
+          writeReport(file, report);
+        } catch (e) {
+          if (!writeFailed) console.error(`cannot write the report to ${file}: ${(e as Error).message}`);
+          writeFailed = true;
+        }
+      };
       const retriever = opts.mode === 'cot' ? null : await openRetriever(config).catch((e: Error) => (console.error(`search is unavailable: ${e.message}`), null));
       try {
         const report = await runEval(config, {
@@ -34,14 +67,21 @@ export function evalCommand(program: Command): void {
           sagN: config.agent.sagN,
           collection: opts.collection ?? config.chroma.collection,
           retriever,
-          onRow: (r, i) =>
-            console.error(`[${i + 1}/${items.length}] ${r.em ? 'ok  ' : r.abstained ? 'abst' : 'miss'} ${(r.latencyMs / 1000).toFixed(1)}s  gold=${r.gold[0]}  got=${(r.prediction ?? '∅').slice(0, 60)}${r.error ? `  error: ${r.error}` : ''}`),
+          stop: stop.signal,
+          onRow: (r, i, sofar) => {
+            save(sofar); // first: once its progress line is out, a row is on disk
+            const note = r.error ? `  error: ${r.error}` : r.outcome === 'context_full' ? '  (context full)' : '';
+            console.error(`[${i + 1}/${items.length}] ${r.em ? 'ok  ' : r.abstained ? 'abst' : 'miss'} ${(r.latencyMs / 1000).toFixed(1)}s  gold=${r.gold[0]}  got=${(r.prediction ?? '∅').slice(0, 60)}${note}`);
+          },
         });
-        const file = opts.report ?? 'eval-report.json';
-        writeFileSync(file, JSON.stringify(report, null, 2));
+        save(report);
         console.log(formatReports([report]));
+        if (report.partial) console.log(`partial: stopped by ${report.stopped ?? 'a signal'} after ${report.count} of ${report.total} questions`);
         console.log(`report: ${file}`);
+        if (report.partial && report.stopped) process.exitCode = SIGNAL_EXIT[report.stopped] ?? 1;
       } finally {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
         await retriever?.close();
         await disposeModels();
       }
