@@ -3,7 +3,8 @@ import { currentStudentVersion } from '../training/index.ts';
 
 /**
  * The student serves the registry's promoted adapter unless the config names one explicitly.
- * Read at start: a process started after `models promote` serves the new version.
+ * Read once, for one-shot commands (`ask`, `eval`); `serve` and `chat` follow the registry while
+ * they run (hot-student.ts).
  */
 export function withPromotedStudent(config: Config): Config {
   if (config.models.studentAdapter) return config;

@@ -103,11 +103,16 @@ export function watchStudentVersion(config: Config, onChange: (v: StudentVersion
   const mtime = () => (existsSync(file) ? statSync(file).mtimeMs : 0);
   let last = mtime();
   const timer = setInterval(() => {
-    const now = mtime();
-    if (now !== last) {
-      last = now;
-      onChange(currentStudentVersion(config));
+    let now: number, version: StudentVersion;
+    try {
+      now = mtime();
+      if (now === last) return;
+      version = currentStudentVersion(config);
+    } catch {
+      return; // removed or unreadable right now: the next poll tries again
     }
+    last = now;
+    onChange(version);
   }, intervalMs);
   timer.unref();
   return () => clearInterval(timer);

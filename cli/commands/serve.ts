@@ -1,10 +1,9 @@
 import type { Command } from 'commander';
 import { startAdminServer } from '../../admin/index.ts';
-import { createAgent } from '../../agent/index.ts';
 import { configuredAdapters, createBotContext, stderrLog } from '../../bots/index.ts';
 import { openStore } from '../../store/index.ts';
 import { configFor } from '../context.ts';
-import { withPromotedStudent } from '../student-version.ts';
+import { createHotAgent } from '../hot-student.ts';
 
 class NoBotsError extends Error {
   readonly userFacing = true;
@@ -15,7 +14,7 @@ export function serveCommand(program: Command): void {
     .command('serve')
     .description('run every configured bot (Slack, Discord) in one process, plus the admin UI when admin.password is set')
     .action(async (_opts, cmd: Command) => {
-      const config = withPromotedStudent(configFor(cmd));
+      const config = configFor(cmd);
       const { slack, discord } = config;
       if (slack.botToken && !slack.signingSecret && !slack.appToken) {
         throw new NoBotsError('Slack needs SLACK_SIGNING_SECRET (HTTP events) or SLACK_APP_TOKEN (Socket Mode) besides SLACK_BOT_TOKEN');
@@ -24,7 +23,8 @@ export function serveCommand(program: Command): void {
         throw new NoBotsError('no bot is configured: set SLACK_BOT_TOKEN with SLACK_SIGNING_SECRET or SLACK_APP_TOKEN, and/or DISCORD_TOKEN (`understudy chat` needs none)');
       }
       const store = await openStore(config);
-      const agent = await createAgent(config, { store });
+      // The student follows the registry: a promoted or rolled-back version takes over between questions.
+      const agent = await createHotAgent(config, { store });
       const adapters = configuredAdapters(createBotContext(config, agent));
       const admin = config.admin.password ? await startAdminServer(config, store) : undefined;
       if (admin) stderrLog.info(`admin UI on ${admin.url}`);

@@ -1,8 +1,15 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { loadConfig, type Config } from '../../config/index.ts';
+import { cacheDir, loadConfig, repoRoot, type Config } from '../../config/index.ts';
+import { manifest } from '../../models/index.ts';
+import { collectFromGenerated } from '../../training/collect.ts';
 import type { GeneratedRecord } from '../../training/generate.ts';
+import { trainPython } from '../../training/paths.ts';
+import { studentPrompt } from '../../training/prompts.ts';
+import { writeSftSet } from '../../training/sft-set.ts';
+import { convertAdapter, startTraining } from '../../training/train.ts';
 import type { LogStore, ModelVersionRecord, QuestionDetail, TrajectoryRecord } from '../../store/types.ts';
 
 /** A config on a fresh data dir; the tiny model stands in for the student. */
@@ -49,4 +56,32 @@ export function fakeStore(trajectories: TrajectoryRecord[] = [], details: Record
     close: async () => {},
   };
   return store as unknown as LogStore & { versions: ModelVersionRecord[] };
+}
+
+/**
+ * A real GGUF LoRA adapter for the tiny model (two optimizer steps of train.py on a few arithmetic
+ * trajectories, then convert_lora.py), built once and cached in `<cacheDir>/test-adapters/`
+ * under a key of the model and the two scripts. Null when the trainer venv is missing
+ * (`deploy/setup.sh --train`).
+ */
+export async function tinyAdapter(): Promise<string | null> {
+  const config = testConfig({ distill: { threads: 1, lora: { r: 4, alpha: 8, epochs: 1, batchSize: 2, gradAccum: 1, maxSeqLen: 512, maxSteps: 2 } } });
+  if (!existsSync(trainPython(config))) return null;
+  const key = createHash('sha256')
+    .update(manifest().tiny!.sha256)
+    .update(readFileSync(path.join(repoRoot, 'training', 'train.py')))
+    .update(readFileSync(path.join(repoRoot, 'training', 'convert_lora.py')))
+    .digest('hex')
+    .slice(0, 12);
+  const file = path.join(cacheDir(config), 'test-adapters', `tiny-${key}.gguf`);
+  if (existsSync(file)) return file;
+  const dir = path.join(config.dataDir, 'set');
+  const records = ([[3, 4], [5, 2], [6, 7], [8, 1]] as const).map(([a, b]) => arithmeticRecord(a, b, { short: true }));
+  writeSftSet(collectFromGenerated(writeGenerated(config.dataDir, records)), { dir, systemPrompt: studentPrompt(config), heldOutShare: 0 });
+  await (await startTraining(config, dir, () => {})).done;
+  const tmp = `${file}.${process.pid}.tmp.gguf`;
+  await convertAdapter(config, dir, tmp, () => {});
+  renameSync(tmp, file);
+  rmSync(config.dataDir, { recursive: true, force: true });
+  return file;
 }
