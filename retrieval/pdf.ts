@@ -1,7 +1,7 @@
-import { getDocument, VerbosityLevel } from 'pdfjs-dist/legacy/build/pdf.mjs';
-
 /** The text of a PDF, page by page, and its Title metadata if it has one. */
 export async function pdfToText(data: Uint8Array): Promise<{ text: string; title?: string }> {
+  // Loaded on the first PDF: pdf.js (and the canvas it pulls in) costs every other command's start-up otherwise.
+  const { getDocument, VerbosityLevel } = await import('pdfjs-dist/legacy/build/pdf.mjs');
   const doc = await getDocument({ data, verbosity: VerbosityLevel.ERRORS, isEvalSupported: false }).promise;
   try {
     const pages: string[] = [];
