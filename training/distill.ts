@@ -1,6 +1,7 @@
 import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config/index.ts';
+import { openRetriever, type Retriever } from '../retrieval/index.ts';
 import type { LogStore } from '../store/types.ts';
 import { collectExamples } from './build.ts';
 import type { FilterReport } from './filter.ts';
@@ -25,6 +26,11 @@ export interface DistillOptions {
   trainerLog?: (chunk: string) => void;
   /** Sees the trainer process (tests kill it to simulate a crash). */
   onTrainer?: (run: PythonRun) => void;
+  /**
+   * The gate's `search` index. Absent: the job opens the configured one (Chroma) for the gate, as
+   * an agent process does; null: search reports itself unavailable.
+   */
+  retriever?: Retriever | null;
 }
 
 export interface DistillResult {
@@ -42,6 +48,20 @@ function gateQuestions(config: Config, dir: string): PoolQuestion[] {
   const heldOut = readSftFile(path.join(dir, 'heldout.jsonl')).map((r) => ({ question: r.question, answer: r.answer }));
   const extra = config.distill.evalSet ? readQuestions(config.distill.evalSet, 0, config.distill.evalLimit) : [];
   return [...heldOut, ...extra];
+}
+
+/** Runs `fn` with the given retriever, or one opened (and closed) for it; a search outage does not stop the gate. */
+async function withRetriever<T>(config: Config, given: Retriever | null | undefined, log: (l: string) => void, fn: (r: Retriever | null) => Promise<T>): Promise<T> {
+  if (given !== undefined) return fn(given);
+  const retriever = await openRetriever(config).catch((e: Error) => {
+    log(`the gate runs without search: ${e.message}`);
+    return null;
+  });
+  try {
+    return await fn(retriever);
+  } finally {
+    await retriever?.close();
+  }
 }
 
 /**
@@ -110,7 +130,12 @@ async function job(config: Config, opts: DistillOptions, log: (l: string) => voi
     await saveManifest(config, { ...manifest, status: 'rejected', evalReport: { error: 'no held-out or eval questions' } }, opts.store);
     return { version, promoted: false, reason: `${version} rejected: no held-out or eval-set questions to gate on`, filter, dataset, train };
   }
-  const report = await gate(config, current.adapterPath, path.join(dir, 'adapter.gguf'), questions);
+  const report = await withRetriever(config, opts.retriever, log, (retriever) =>
+    gate(config, current.adapterPath, path.join(dir, 'adapter.gguf'), questions, {
+      retriever,
+      onRow: (who, r, i) => log(`gate ${who} [${i + 1}/${questions.length}] ${r.em ? 'ok' : r.abstained ? 'abstained' : 'miss'} in ${r.steps} steps, ${(r.latencyMs / 1000).toFixed(1)}s`),
+    }),
+  );
   writeFileSync(path.join(dir, 'eval-report.json'), JSON.stringify(report, null, 2) + '\n');
   const summary = `accuracy ${(report.current.accuracy * 100).toFixed(1)}% -> ${(report.candidate.accuracy * 100).toFixed(1)}% on ${questions.length} questions`;
   if (!report.promote) {

@@ -1,21 +1,16 @@
 /**
  * The CodeAgent turn format of agent/ (parse.ts, loop.ts): `Thought: …`, `Code:`, a ```js block
  * closed by `<end_code>`; observations come back as `Observation:\n…` user turns. The SFT set is
- * rendered in it, and the harness's loop parses it.
+ * rendered in it, so the student learns what agent/'s parser reads.
  */
-import { END_CODE, parseAction as agentParse } from '../agent/parse.ts';
+import { END_CODE } from '../agent/parse.ts';
 import { taskMessage } from '../agent/prompts.ts';
 
-export { END_CODE, taskMessage };
+export { taskMessage };
 
 export interface Action {
   thought: string;
   code: string | null;
-}
-
-export function parseAction(text: string): Action {
-  const { thought, code } = agentParse(text);
-  return { thought, code };
 }
 
 export function renderAction(a: Action): string {

@@ -1,61 +1,77 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { LlamaChatSession, type LlamaContextSequence } from 'node-llama-cpp';
+import { gradeAnswer } from '../agent/index.ts';
+import { firstThought } from '../agent/first-thought.ts';
+import { runQuestion } from '../agent/run.ts';
+import { createTeacher, TeacherActionModel } from '../agent/teacher.ts';
 import type { Config } from '../config/index.ts';
-import { loadModel } from '../models/index.ts';
-import type { LogStore, NewTrajectory } from '../store/types.ts';
-import { answerMatches } from './answers.ts';
-import { runLoop, type LoopResult } from './agent-loop.ts';
-import { teacherPrompt } from './prompts.ts';
+import type { Retriever } from '../retrieval/index.ts';
+import type { LogStore, NewTrajectory, StepRecord, TrajectoryOutcome } from '../store/types.ts';
 import type { PoolQuestion } from './questions.ts';
 
-export interface GeneratedRecord extends PoolQuestion, LoopResult {
+export interface GeneratedRecord extends PoolQuestion {
+  steps: StepRecord[];
+  finalAnswer: string | null;
+  outcome: TrajectoryOutcome;
+  latencyMs: number;
+  completionTokens: number;
   firstThought: string | null;
   model: string;
+  /** The run ended in a final answer that grades as the reference (what the SFT set takes). */
   kept: boolean;
+  /** The teacher failed on this question (a timeout, an outage); not cached, so a rerun retries it. */
+  error?: string;
 }
 
-/** The paper's first-thought prefix: the teacher's first reasoning sentence in plain CoT mode. */
-async function firstThought(sequence: LlamaContextSequence, question: string): Promise<string> {
-  const session = new LlamaChatSession({ contextSequence: sequence, systemPrompt: 'Solve the problem step by step.', autoDisposeSequence: false });
-  try {
-    const text = await session.prompt(question, { maxTokens: 64, temperature: 0, customStopTriggers: ['\n'] });
-    return text.trim().split(/(?<=[.!?])\s/)[0]!.trim();
-  } finally {
-    session.dispose({ disposeSequence: false });
-    await sequence.clearHistory();
-  }
+export class NoTeacherError extends Error {
+  readonly userFacing = true;
 }
 
 /**
- * Runs the teacher over a question pool and keeps the trajectories whose answer matches the
- * reference. Every run is appended to `cacheFile` (so an interrupted run resumes where it
- * stopped); kept ones also go to the store as distill-surface teacher trajectories.
+ * Runs the teacher over a question pool the way the agent escalates to it (agent/'s loop with the
+ * first-thought prefix, any `teacher.provider`) and keeps the trajectories whose answer matches the
+ * reference. Every run is appended to `cacheFile` (so an interrupted run resumes where it stopped);
+ * kept ones also go to the store as distill-surface teacher trajectories.
  */
 export async function generate(
   config: Config,
   pool: PoolQuestion[],
-  opts: { cacheFile: string; useFirstThought: boolean; store?: LogStore; onRecord?: (r: GeneratedRecord) => void },
+  opts: { cacheFile: string; useFirstThought: boolean; store?: LogStore; retriever?: Retriever | null; onRecord?: (r: GeneratedRecord) => void },
 ): Promise<GeneratedRecord[]> {
   mkdirSync(path.dirname(opts.cacheFile), { recursive: true });
   const done = new Set(existsSync(opts.cacheFile) ? readFileSync(opts.cacheFile, 'utf8').split('\n').filter(Boolean).map((l) => (JSON.parse(l) as GeneratedRecord).question) : []);
-  const model = await loadModel(config, config.models.teacher);
-  const context = await model.createContext({ contextSize: Math.min(config.models.contextSize, 4096), ...(config.distill.threads ? { threads: config.distill.threads } : {}) });
-  const sequence = context.getSequence();
+  // distill.threads, when set, is the job host's llama.cpp thread count (the local teacher's too).
+  const cfg: Config = { ...config, agent: { ...config.agent, threads: config.distill.threads || config.agent.threads } };
+  const timeoutMs = cfg.teacher.timeoutMs;
+  const teacher = await createTeacher(cfg);
+  if (!teacher) throw new NoTeacherError("distill generate needs a teacher; teacher.provider is 'none'");
+  const model = new TeacherActionModel(teacher, timeoutMs);
   const out: GeneratedRecord[] = [];
   try {
     for (const q of pool) {
       if (done.has(q.question)) continue;
-      const thought = opts.useFirstThought ? await firstThought(sequence, q.question) : null;
-      const run = await runLoop(config, sequence, { systemPrompt: teacherPrompt(config), question: q.question, firstThought: thought });
-      const rec: GeneratedRecord = { ...q, ...run, firstThought: thought, model: config.models.teacher, kept: run.outcome === 'final' && answerMatches(run.finalAnswer, q.answer) };
-      appendFileSync(opts.cacheFile, JSON.stringify(rec) + '\n');
+      const started = performance.now();
+      let rec: GeneratedRecord;
+      try {
+        const thought = opts.useFirstThought ? await firstThought(teacher, q.question, timeoutMs) : null;
+        const run = await runQuestion(cfg, opts.retriever ?? null, 'teacher', model, { question: q.question }, 1, thought);
+        rec = {
+          ...q, steps: run.steps, finalAnswer: run.finalAnswer, outcome: run.outcome, latencyMs: run.latencyMs, completionTokens: run.completionTokens,
+          firstThought: thought, model: teacher.name, kept: run.outcome === 'final' && gradeAnswer(run.finalAnswer, [q.answer]).em,
+        };
+      } catch (e) {
+        rec = {
+          ...q, steps: [], finalAnswer: null, outcome: 'error', latencyMs: performance.now() - started, completionTokens: 0,
+          firstThought: null, model: teacher.name, kept: false, error: (e as Error).message,
+        };
+      }
+      if (!rec.error) appendFileSync(opts.cacheFile, JSON.stringify(rec) + '\n');
       if (rec.kept && opts.store) await saveToStore(opts.store, rec);
       opts.onRecord?.(rec);
       out.push(rec);
     }
   } finally {
-    await context.dispose();
+    await teacher.close();
   }
   return out;
 }

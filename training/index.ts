@@ -1,9 +1,8 @@
 /** The distillation pipeline and the student model registry. */
 export { runDistill, type DistillOptions, type DistillResult } from './distill.ts';
 export { buildSet, collectExamples } from './build.ts';
-export { generate, type GeneratedRecord } from './generate.ts';
-export { evaluate, type EvalSummary } from './eval.ts';
-export { gate, decide, type GateReport } from './gate.ts';
+export { generate, NoTeacherError, type GeneratedRecord } from './generate.ts';
+export { gate, decide, studentConfig, type EvalSummary, type GateReport } from './gate.ts';
 export { currentStudentVersion, watchStudentVersion, listVersions, promote, rollback, RegistryError, type StudentVersion, type VersionManifest } from './registry.ts';
 export { parseCron, nextRun, schedule, CronError } from './cron.ts';
 export { readQuestions, type PoolQuestion } from './questions.ts';

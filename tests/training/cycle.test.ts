@@ -1,7 +1,7 @@
 // The distillation cycle on CPU with the tiny model (SmolLM2-135M as the student) and a handful
 // of trajectories: train, convert, load in node-llama-cpp, gate, promote/rollback, crash.
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import { LlamaChatSession, readGgufFileInfo } from 'node-llama-cpp';
@@ -14,12 +14,13 @@ import { runsDir } from '../../training/paths.ts';
 import { studentPrompt } from '../../training/prompts.ts';
 import { currentStudentVersion, listVersions, promote, rollback, saveManifest, versionDir } from '../../training/registry.ts';
 import { writeSftSet } from '../../training/sft-set.ts';
+import type { PythonRun } from '../../training/python.ts';
 import { convertAdapter, startTraining, type TrainReport } from '../../training/train.ts';
 import { arithmeticRecord, fakeStore, testConfig, writeGenerated } from './helpers.ts';
 
 const pairs = [[3, 4], [5, 2], [6, 7], [8, 1], [2, 9], [4, 4], [7, 3], [1, 6]] as const;
 const config = testConfig({
-  agent: { maxSteps: 2, maxTokensPerStep: 40 },
+  agent: { maxSteps: 2, maxTokensPerStep: 40, sagN: 1, threads: 1 },
   distill: { threads: 1, minExamples: 4, heldOutShare: 0.25, evalLimit: 3, replayShare: 0, lora: { r: 8, alpha: 16, learningRate: 2e-3, epochs: 3, batchSize: 4, gradAccum: 1, maxSeqLen: 1024 } },
 });
 const root = dataDir(config);
@@ -67,8 +68,14 @@ test('LoRA training lowers the loss; the GGUF adapter loads in node-llama-cpp an
 
 test('the gate rejects an adapter trained on corrupted data; v1 keeps serving', async () => {
   const file = writeGenerated(path.join(root, 'manual'), pairs.map(([a, b]) => arithmeticRecord(a + 10, b, { short: true, corrupt: true })));
-  const r = await runDistill(config, { store, generated: [file], log: () => {}, trainerLog: () => {} });
+  const gateLog: string[] = [];
+  const r = await runDistill(config, { store, generated: [file], retriever: null, log: (l) => gateLog.push(l), trainerLog: () => {} });
   assert.equal(r.promoted, false, r.reason);
+  // The gate ran both students through agent/'s eval: the serving v1 adapter, then the candidate's.
+  assert.equal(r.gate!.current.adapter, path.join(versionDir(config, 'v1'), 'adapter.gguf'));
+  assert.equal(r.gate!.candidate.adapter, path.join(versionDir(config, 'v2'), 'adapter.gguf'));
+  assert.equal(r.gate!.candidate.rows.length, r.gate!.questions);
+  assert.ok(gateLog.some((l) => /^gate candidate \[1\//.test(l)), gateLog.join('\n'));
   assert.match(r.reason, /^v2 rejected/);
   assert.ok(r.gate!.candidate.accuracy <= r.gate!.current.accuracy, JSON.stringify([r.gate!.current.accuracy, r.gate!.candidate.accuracy]));
   assert.equal(currentStudentVersion(config).version, 'v1');
@@ -85,22 +92,32 @@ test('rollback restores the previous version', async () => {
 
 test('a trainer killed mid-training fails the job, v1 keeps serving and the lock is free', async () => {
   const file = writeGenerated(path.join(root, 'manual'), pairs.map(([a, b]) => arithmeticRecord(a + 20, b, { short: true })));
+  let output = '';
+  let work = '';
+  let killedAfter: string | null = null;
+  let trainer: PythonRun | undefined;
   const r = await runDistill(config, {
-    store, generated: [file], log: () => {}, trainerLog: () => {},
+    store, generated: [file], retriever: null, log: () => {},
+    // The trainer logs a `{'loss': …}` line after each optimizer step (logging_steps=1): kill it after the first.
+    trainerLog: (chunk) => {
+      output += chunk;
+      const step = /\{'loss': [^}]*\}/.exec(output)?.[0];
+      if (step && killedAfter === null && trainer) {
+        killedAfter = step;
+        trainer.child.kill('SIGKILL');
+      }
+    },
     onTrainer: (run) => {
-      // Kill it once the base model is loaded and training is about to start.
-      const timer = setInterval(() => {
-        const work = readdirSync(runsDir(config)).find((d) => d.startsWith('run-') && existsSync(path.join(runsDir(config), d, 'loss-before.json')));
-        if (work) {
-          clearInterval(timer);
-          run.child.kill('SIGKILL');
-        }
-      }, 200);
-      run.child.on('exit', () => clearInterval(timer));
+      trainer = run;
+      work = run.child.spawnargs[run.child.spawnargs.indexOf('--out') + 1]!;
     },
   });
+  assert.ok(killedAfter, `the trainer was killed after a training step; its output:\n${output.slice(-2000)}`);
   assert.equal(r.promoted, false);
   assert.match(r.reason, /^failed: train\.py failed \(SIGKILL\)/);
+  assert.ok(existsSync(path.join(work, 'loss-before.json')), 'training had started');
+  assert.equal(existsSync(path.join(work, 'train-report.json')), false, 'training had not finished');
+  assert.equal(existsSync(path.join(work, 'adapter')), false);
   assert.equal(currentStudentVersion(config).version, 'v1');
   assert.equal(listVersions(config).length, 2);
   acquireLock(path.join(runsDir(config), 'job.lock'))();
