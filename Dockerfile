@@ -1,5 +1,27 @@
-# CPU image: Node 22, the Python venv for Chroma, and the default models fetched at build time.
-FROM node:22-bookworm
+# GPU image (docker build --target gpu): Node 22 on CUDA's devel base, with node-llama-cpp's
+# llama.cpp backend built from its bundled source for CUDA_ARCHITECTURES (90 = H100/H200), by the
+# same `deploy/gpu-node.sh build` step that runs on a bare GPU host. Run it with `--gpus all`.
+FROM nvidia/cuda:13.0.1-devel-ubuntu24.04 AS gpu
+ARG CUDA_ARCHITECTURES=90
+COPY --from=node:22-bookworm /usr/local/bin/node /usr/local/bin/node
+COPY --from=node:22-bookworm /usr/local/lib/node_modules /usr/local/lib/node_modules
+RUN ln -s ../lib/node_modules/npm/bin/npm-cli.js /usr/local/bin/npm \
+    && apt-get update && apt-get install -y --no-install-recommends python3 python3-venv build-essential cmake git \
+    && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY . .
+ENV UNDERSTUDY_CACHE=/var/cache/understudy UNDERSTUDY_DATA_DIR=/data
+ENV NODE_LLAMA_CPP_CMAKE_OPTION_CMAKE_CUDA_ARCHITECTURES=$CUDA_ARCHITECTURES
+RUN bash deploy/setup.sh && CUDA_ARCHITECTURES=$CUDA_ARCHITECTURES LLAMA_BENCH=/usr/local/bin/llama-bench bash deploy/gpu-node.sh build
+VOLUME ["/data"]
+EXPOSE 3000 8080
+ENTRYPOINT ["node", "bin/understudy.js"]
+CMD ["serve"]
+
+# CPU image (the default target): Node 22, the Python venv for Chroma, and the default models fetched at build time.
+FROM node:22-bookworm AS cpu
 RUN apt-get update && apt-get install -y --no-install-recommends python3 python3-venv build-essential \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /app

@@ -40,15 +40,17 @@ function toHistory(turns: ChatTurn[], prefix: string): ChatHistoryItem[] {
 
 /**
  * A GGUF model run through node-llama-cpp with its own chat template. One context holds `slots`
- * groups of N sequences (N = the largest SAG N): a step takes a free group and decodes its N
- * candidates concurrently, and concurrent questions each take their own group, so llama.cpp
- * batches every running sequence into the same decode calls.
+ * groups of N sequences (N = the largest SAG N): a step takes the free group that caches most of
+ * its prompt, evaluates the prompt once and copies that state to the group's other sequences, then
+ * samples the N candidates. Concurrent questions keep their conversations cached in their own
+ * groups and take turns to decode.
  */
 export class LlamaActionModel implements ActionModel {
   #slots: LlamaContextSequence[][] = [];
   #free: number[] = [];
   #waiting: ((slot: number) => void)[] = [];
   #running = new Set<Promise<unknown>>();
+  #turn: Promise<unknown> = Promise.resolve();
   #stateDir: string | undefined;
 
   private constructor(
@@ -90,7 +92,9 @@ export class LlamaActionModel implements ActionModel {
   async generate(turns: ChatTurn[], opts: GenerateOptions): Promise<Generation> {
     const tokens = this.promptTokens(turns, opts.prefix ?? '');
     const slot = await this.#acquire(tokens);
-    const run = this.#generate(this.#slots[slot]!, tokens, opts);
+    // Concurrent questions keep their own cached conversations but take turns to decode (see #generate).
+    const run = this.#turn.then(() => this.#generate(this.#slots[slot]!, tokens, opts));
+    this.#turn = run.catch(() => undefined);
     this.#running.add(run);
     try {
       return await run;
@@ -123,7 +127,11 @@ export class LlamaActionModel implements ActionModel {
     const start = performance.now();
     const seqs = group.slice(0, n);
     if (n > 1) await this.#sharePrompt(seqs, tokens);
-    const samples = await Promise.all(seqs.map((seq, i) => this.#sample(seq, tokens, opts, seed + i)));
+    // One sequence decodes at a time: with node-llama-cpp 3.21.1's llama.cpp, decoding several
+    // sequences in one batch garbles Qwen2.5's output (seen on CPU and CUDA; greedy copies of one
+    // state diverge into nonsense), so candidates share the prefill but not the decode.
+    const samples: Sample[] = [];
+    for (const [i, seq] of seqs.entries()) samples.push(await this.#sample(seq, tokens, opts, seed + i));
     const firstToken = Math.max(...samples.map((s) => s.firstTokenAt));
     const end = Math.max(...samples.map((s) => s.endAt));
     return {

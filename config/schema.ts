@@ -54,7 +54,7 @@ export const configSchema = z
         searchK: z.number().int().min(1).max(50).default(3),
         /** llama.cpp threads for the student and the local teacher; 0 = node-llama-cpp's default. Use 1 on a busy shared CPU, where spinning threads stall each other. */
         threads: z.number().int().min(0).max(256).default(0),
-        /** Questions the student answers at once on one context; their candidates share llama.cpp's decode batches. Each adds sagN × models.contextSize tokens of KV cache: raise it on a GPU host. */
+        /** Questions whose conversations the student keeps cached at once (they take turns to decode). Each adds sagN × models.contextSize tokens of KV cache. */
         parallel: z.number().int().min(1).max(64).default(1),
       })
       .strict()

@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# One GPU session's measurements, on the device machine, once every deploy/gpu-pack.sh folder is
+# staged (deploy/gpu-node.sh stage): install; train the LoRA on the SFT set and convert it, while
+# the CUDA backend builds; bench:gpu alone on the GPU; Chroma + the wiki ingest; then
+# `understudy eval` of the base and the distilled student (N=1 and N=8) on EVAL_LIMIT GSM8K-dev and
+# HotpotQA questions, all at once. Each call starts what has not started yet (a background job that
+# outlives the call, run from a snapshot of the tree), waits up to WAIT seconds, and copies what is
+# done to $OUT.
+# Usage: deploy/gpu-cycle.sh [WAIT]   env: TRAIN_STEPS (default 60), EVAL_LIMIT (default 50)
+set -uo pipefail
+cd "$(dirname "$0")/.."
+GPU_HOME=${GPU_HOME:-/root/understudy-gpu}
+W=$GPU_HOME/cycle
+STUDENT=.cache/models/qwen2.5-coder-0.5b-instruct-q4_k_m.gguf
+mkdir -p "$W"
+
+phase() { # name command...: runs once; its log is $W/name.log, success leaves $W/name.done
+  local name=$1; shift
+  [[ -f "$W/$name.done" ]] && return 0
+  echo "== $name start $(date +%T)"
+  if "$@" > "$W/$name.log" 2>&1; then touch "$W/$name.done"; echo "== $name done $(date +%T)"
+  else echo "== $name FAILED $(date +%T)"; tail -15 "$W/$name.log"; return 1; fi
+}
+
+train() {
+  # An adapter trained in an earlier session (gpu-pack.sh --adapter) is evaluated as it is.
+  if [[ -f "$GPU_HOME/adapter.gguf" ]]; then cp "$GPU_HOME/adapter.gguf" "$W/adapter.gguf"; echo "using the packed adapter"; return; fi
+  python3 training/train.py --train "$DATA/sft/train.jsonl" --heldout "$DATA/sft/heldout.jsonl" --out "$W/run" \
+    --base-gguf "$STUDENT" --device cuda --batch-size 1 --grad-accum 8 --max-steps "${TRAIN_STEPS:-60}" --save-steps 1000 2>&1 \
+    | tr '\r' '\n' | grep -v -E 'it/s\]$|s/it\]$|examples/s\]$'
+  python3 training/convert_lora.py --adapter "$W/run/adapter" --base-gguf "$STUDENT" --out "$W/adapter.gguf" --outtype q8_0
+}
+
+ingest() {
+  setsid node node_modules/chromadb/dist/cli.mjs run --path "$W/chroma" --port 8765 > "$W/chroma.log" 2>&1 < /dev/null &
+  for _ in $(seq 60); do python3 -c 'import urllib.request as u; u.urlopen("http://127.0.0.1:8765/api/v2/heartbeat")' 2>/dev/null && break; sleep 1; done
+  node --import tsx cli/main.ts ingest "$DATA/wiki/passages.jsonl" --collection wiki
+}
+
+evals() {
+  local pids=()
+  for who in base distilled; do
+    for n in 1 8; do
+      for set in gsm8k wiki; do
+        local file=$DATA/math/gsm8k_dev.jsonl
+        [[ $set == wiki ]] && file=$DATA/wiki/hotpotqa_questions.jsonl
+        local adapter=()
+        [[ $who == distilled ]] && adapter=(env "UNDERSTUDY_MODELS_STUDENT_ADAPTER=$W/adapter.gguf")
+        "${adapter[@]}" node --import tsx cli/main.ts eval --dataset "$file" --limit "${EVAL_LIMIT:-50}" --mode student --sag "$n" \
+          --collection wiki --report "$W/eval-$who-$set-n$n.json" > "$W/eval-$who-$set-n$n.log" 2>&1 &
+        pids+=($!)
+      done
+    done
+  done
+  local failed=0
+  for p in "${pids[@]}"; do wait "$p" || failed=1; done
+  return $failed
+}
+
+run() {
+  phase install bash deploy/gpu-node.sh install || return 1
+  eval "$(bash deploy/gpu-node.sh env)"
+  export CHROMA_URL=http://127.0.0.1:8765 UNDERSTUDY_AGENT_PARALLEL=1
+  DATA=$GPU_HOME/data
+  (phase train train) &
+  local trainer=$!
+  phase build bash deploy/gpu-node.sh build || return 1
+  wait "$trainer"
+  eval "$(bash deploy/gpu-node.sh env)"
+  BENCH_PARTS=decode,sag,throughput phase bench npm run -s bench:gpu
+  phase ingest ingest
+  [[ -f "$W/train.done" ]] || { echo "no adapter: evaluating the base student only"; }
+  phase evals evals
+  BENCH_PARTS=latency BENCH_EVAL_REPORTS=$(ls "$W"/eval-*.json | paste -sd,) phase latency npm run -s bench:gpu
+  echo "== all done $(date +%T)"
+}
+
+if [[ "${1:-}" == --run ]]; then run; touch "$W/finished"; exit 0; fi
+if [[ ! -f "$W/started" ]]; then
+  # The job runs from a snapshot: a later call's fresh copy of the working tree must not change code under it.
+  touch "$W/started" && mkdir -p "$GPU_HOME/app"
+  tar --exclude=./.cache --exclude=./node_modules -cf - . | tar -C "$GPU_HOME/app" -xf -
+  (cd "$GPU_HOME/app" && setsid nohup bash deploy/gpu-cycle.sh --run > "$W/cycle.log" 2>&1 < /dev/null &)
+fi
+deadline=$(( $(date +%s) + ${1:-540} ))
+while [[ ! -f "$W/finished" ]] && (( $(date +%s) < deadline )); do sleep 5; done
+cat "$W/cycle.log"
+if [[ -n "${OUT:-}" ]]; then
+  (cd "$W" && tar -czf "$OUT/results.tar.gz" --exclude=chroma --exclude=run --exclude='*.gguf' . 2>/dev/null)
+  [[ -f "$W/adapter.gguf" ]] && split -b 15M -d -a 1 "$W/adapter.gguf" "$OUT/adapter.gguf.part-"
+  [[ -f "$W/run/train-report.json" ]] && cp "$W/run/train-report.json" "$OUT/"
+fi
+[[ -f "$W/finished" ]] && echo "cycle finished" || echo "cycle still running: call again"
