@@ -31,20 +31,26 @@ export function teacherName(config: Config): string | null {
   return `${t.provider}:${t.model ?? 'default'}`;
 }
 
+/** The given store, retriever and log, or the configured ones (a retriever that cannot open is logged and left out). */
+export async function openAgentDeps(config: Config, deps: AgentDeps): Promise<Required<AgentDeps>> {
+  const log = deps.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const store = deps.store ?? (await openStore(config));
+  const retriever =
+    deps.retriever !== undefined
+      ? deps.retriever
+      : await openRetriever(config).catch((e: Error) => {
+          log(`search is unavailable: ${e.message}`);
+          return null;
+        });
+  return { log, store, retriever };
+}
+
 /**
  * The agent bots and the CLI use: student first (SAG with `agent.sagN` candidates), the teacher
  * (loaded on first escalation) when the router says so, everything logged in the store.
  */
 export async function createAgent(config: Config, deps: AgentDeps = {}): Promise<Agent> {
-  const log = deps.log ?? ((line: string) => process.stderr.write(`${line}\n`));
-  const store = deps.store ?? (await openStore(config));
-  let retriever = deps.retriever;
-  if (retriever === undefined) {
-    retriever = await openRetriever(config).catch((e: Error) => {
-      log(`search is unavailable: ${e.message}`);
-      return null;
-    });
-  }
+  const { log, store, retriever } = await openAgentDeps(config, deps);
   const student = await LlamaActionModel.create(config, 'student', config.agent.sagN, config.agent.parallel);
   let teacher: Promise<Teacher | null> | undefined;
   const answerer = new AgentAnswerer({

@@ -49,7 +49,6 @@ export class LlamaActionModel implements ActionModel {
   #slots: LlamaContextSequence[][] = [];
   #free: number[] = [];
   #waiting: ((slot: number) => void)[] = [];
-  #running = new Set<Promise<unknown>>();
   #turn: Promise<unknown> = Promise.resolve();
   #stateDir: string | undefined;
 
@@ -95,11 +94,9 @@ export class LlamaActionModel implements ActionModel {
     // Concurrent questions keep their own cached conversations but take turns to decode (see #generate).
     const run = this.#turn.then(() => this.#generate(this.#slots[slot]!, tokens, opts));
     this.#turn = run.catch(() => undefined);
-    this.#running.add(run);
     try {
       return await run;
     } finally {
-      this.#running.delete(run);
       this.#release(slot);
     }
   }
@@ -167,7 +164,7 @@ export class LlamaActionModel implements ActionModel {
 
   /** Forgets every sequence's cached prompt, so the next step starts cold (benchmarks compare cold steps). */
   async clearCache(): Promise<void> {
-    await Promise.allSettled(this.#running);
+    await this.#turn;
     for (const seq of this.#slots.flat()) await seq.clearHistory();
   }
 
@@ -176,23 +173,24 @@ export class LlamaActionModel implements ActionModel {
     const keep = Math.min(seq.compareContextTokens(tokens).firstDifferentIndex, tokens.length - 1);
     if (keep < seq.nextTokenIndex) await seq.eraseContextTokenRanges([{ start: keep, end: seq.nextTokenIndex }]);
     const out: Token[] = [];
-    let text = '';
     let firstTokenAt = 0;
     const sampling = opts.temperature > 0 ? { temperature: opts.temperature, topP: opts.topP, seed } : { temperature: 0 };
+    // A stop sequence that just appeared lies in the last few tokens: detokenize only those per token.
+    const window = 2 * Math.max(0, ...opts.stop.map((x) => x.length)) + 8;
     for await (const token of seq.evaluate(tokens.slice(keep), sampling)) {
       firstTokenAt ||= performance.now();
       if (this.model.isEogToken(token)) break;
       out.push(token);
-      const cut = cutAtStop(this.model.detokenize(out), opts.stop);
-      text = cut.text;
-      if (cut.stopped || out.length >= opts.maxTokens || opts.signal?.aborted) break;
+      const stopped = cutAtStop(this.model.detokenize(out.slice(-window)), opts.stop).stopped;
+      if (stopped || out.length >= opts.maxTokens || opts.signal?.aborted) break;
     }
     const endAt = performance.now();
+    const text = cutAtStop(this.model.detokenize(out), opts.stop).text;
     return { text, tokens: out.length, firstTokenAt: firstTokenAt || endAt, endAt };
   }
 
   async close(): Promise<void> {
-    await Promise.allSettled(this.#running);
+    await this.#turn;
     await this.context.dispose();
     if (this.#stateDir) rmSync(this.#stateDir, { recursive: true, force: true });
   }

@@ -16,79 +16,93 @@ import { runQuestion } from '../agent/run.ts';
 import { LlamaActionModel } from '../agent/student.ts';
 import { loadConfig, repoRoot } from '../config/index.ts';
 import { disposeModels, resolveModel, sharedLlama } from '../models/index.ts';
+import { percentile } from '../admin/stats.ts';
 
 const shared = process.env.UNDERSTUDY_SHARED_DATA ?? path.resolve(repoRoot, '../shared/data');
-const count = Number(process.env.BENCH_QUESTIONS ?? 16);
 const N = 8;
 const DECODE_TOKENS = 128;
 const config = loadConfig({ overrides: { 'agent.maxSteps': 3 } });
-const items = readDataset(path.join(shared, 'math', 'gsm8k_dev.jsonl'), count);
-const rows: [string, string, string][] = [];
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))]!;
-const parts = new Set((process.env.BENCH_PARTS ?? 'decode,sag,throughput,latency').split(','));
+const items = readDataset(path.join(shared, 'math', 'gsm8k_dev.jsonl'), Number(process.env.BENCH_QUESTIONS ?? 16));
+type Row = [what: string, value: string, goal: string];
+const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+
+/** Decode speed: understudy's generate() vs llama-bench's tg test on the same file. */
+async function decode(): Promise<Row[]> {
+  const modelFile = await resolveModel(config, config.models.student);
+  const bench = spawnSync(process.env.LLAMA_BENCH ?? 'llama-bench', ['-m', modelFile, '-p', '0', '-n', String(DECODE_TOKENS), '-ngl', '99', '-r', '5', '-o', 'json'], { encoding: 'utf8' });
+  if (bench.status !== 0) throw new Error(`llama-bench failed: ${bench.stderr || bench.error}`);
+  const llamaTs = (JSON.parse(bench.stdout) as { avg_ts: number }[])[0]!.avg_ts;
+  const model = await LlamaActionModel.create(config, 'student', 1);
+  const prompts = ['Write a long story about a lighthouse keeper.', 'Explain in detail how a compiler works.', 'Describe the history of Rome at length.'];
+  const ours: number[] = [];
+  for (const p of [prompts[0]!, ...prompts]) {
+    await model.clearCache();
+    const g = await model.generate([{ role: 'user', content: p }], { n: 1, maxTokens: DECODE_TOKENS, temperature: 0, topP: 1, stop: [] });
+    ours.push(g.completionTokens / (g.decodeMs / 1000));
+  }
+  await model.close();
+  const oursTs = percentile(ours.slice(1), 50)!; // the first run warms up
+  return [
+    ['decode tokens/s, understudy (median of 3)', oursTs.toFixed(1), ''],
+    [`decode tokens/s, llama-bench tg${DECODE_TOKENS}`, llamaTs.toFixed(1), ''],
+    ['understudy / llama-bench', `${((100 * oursTs) / llamaTs).toFixed(1)}%`, '≥ 90%'],
+  ];
+}
+
+/** SAG: the first step of the same questions, cold, at N=1 and N=8. */
+async function sag(): Promise<Row[]> {
+  const model = await LlamaActionModel.create(config, 'student', N);
+  const oneStep = { ...config, agent: { ...config.agent, maxSteps: 1 } };
+  const step: Record<number, number[]> = { 1: [], [N]: [] };
+  for (const item of items.slice(0, 8)) {
+    for (const n of [1, N]) {
+      await model.clearCache();
+      const run = await runQuestion(oneStep, null, 'student', model, { question: item.question }, n);
+      step[n]!.push(run.steps[0]!.latencyMs);
+    }
+  }
+  await model.close();
+  return [[`SAG step time N=${N} / N=1 (${step[1]!.length} questions)`, `${(sum(step[N]!) / sum(step[1]!)).toFixed(2)}×`, '≤ 1.30×']];
+}
+
+/** Throughput: the same questions one at a time, then all at once, each on its own slot. */
+async function throughput(): Promise<Row[]> {
+  const rows: Row[] = [];
+  for (const n of [1, N]) {
+    const pool = await LlamaActionModel.create(config, 'student', n, items.length);
+    const t0 = performance.now();
+    for (const item of items) await runQuestion(config, null, 'student', pool, { question: item.question }, n);
+    const serial = performance.now() - t0;
+    await pool.clearCache();
+    const t1 = performance.now();
+    await Promise.all(items.map((item) => runQuestion(config, null, 'student', pool, { question: item.question }, n)));
+    const together = performance.now() - t1;
+    await pool.close();
+    const qps = (ms: number) => ((items.length * 1000) / ms).toFixed(2);
+    rows.push([`questions/s, ${items.length} at once / one at a time (N=${n})`, `${(serial / together).toFixed(2)}×`, '≥ 8×']);
+    rows.push([`  one at a time / at once (N=${n})`, `${qps(serial)} / ${qps(together)} q/s`, '']);
+  }
+  return rows;
+}
+
+/** End-to-end latency of full eval runs (understudy eval --report FILE). */
+async function latency(): Promise<Row[]> {
+  return (process.env.BENCH_EVAL_REPORTS ?? '').split(',').filter(Boolean).map((file): Row => {
+    const r = JSON.parse(readFileSync(file, 'utf8')) as EvalReport;
+    const s = (p: number) => (percentile(r.rows.map((x) => x.latencyMs), p)! / 1000).toFixed(2);
+    return [`latency p50/p95, ${path.basename(r.dataset)} ×${r.count} N=${r.sagN}`, `${s(50)} / ${s(95)} s`, ''];
+  });
+}
+
+const partsWanted = (process.env.BENCH_PARTS ?? 'decode,sag,throughput,latency').split(',');
+const measure: Record<string, () => Promise<Row[]>> = { decode, sag, throughput, latency };
 const llama = await sharedLlama();
 console.error(`backend ${llama.gpu || 'cpu'}, student ${config.models.student}`);
-
-// 1. Decode speed: understudy's generate() vs llama-bench's tg test on the same file.
-if (parts.has('decode')) {
-const modelFile = await resolveModel(config, config.models.student);
-const bench = spawnSync(process.env.LLAMA_BENCH ?? 'llama-bench', ['-m', modelFile, '-p', '0', '-n', String(DECODE_TOKENS), '-ngl', '99', '-r', '5', '-o', 'json'], { encoding: 'utf8' });
-if (bench.status !== 0) throw new Error(`llama-bench failed: ${bench.stderr || bench.error}`);
-const llamaTs = (JSON.parse(bench.stdout) as { avg_ts: number }[])[0]!.avg_ts;
-const single = await LlamaActionModel.create(config, 'student', 1);
-const prompts = ['Write a long story about a lighthouse keeper.', 'Explain in detail how a compiler works.', 'Describe the history of Rome at length.'];
-const ours: number[] = [];
-for (const p of [prompts[0]!, ...prompts]) {
-  await single.clearCache();
-  const g = await single.generate([{ role: 'user', content: p }], { n: 1, maxTokens: DECODE_TOKENS, temperature: 0, topP: 1, stop: [] });
-  ours.push(g.completionTokens / (g.decodeMs / 1000));
-}
-const oursTs = median(ours.slice(1)); // the first run warms up
-rows.push(['decode tokens/s, understudy (median of 3)', oursTs.toFixed(1), '']);
-rows.push([`decode tokens/s, llama-bench tg${DECODE_TOKENS}`, llamaTs.toFixed(1), '']);
-rows.push(['understudy / llama-bench', `${((100 * oursTs) / llamaTs).toFixed(1)}%`, '≥ 90%']);
-await single.close();
-}
-
-// 2. SAG: the first step of the same questions, cold, at N=1 and N=8.
-if (parts.has('sag')) {
-const single = await LlamaActionModel.create(config, 'student', N);
-const step: Record<number, number[]> = { 1: [], [N]: [] };
-for (const item of items.slice(0, 8)) {
-  for (const n of [1, N]) {
-    await single.clearCache();
-    const run = await runQuestion({ ...config, agent: { ...config.agent, maxSteps: 1 } }, null, 'student', single, { question: item.question }, n);
-    step[n]!.push(run.steps[0]!.latencyMs);
-  }
-}
-await single.close();
-const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
-rows.push([`SAG step time N=${N} / N=1 (${step[1]!.length} questions)`, `${(sum(step[N]!) / sum(step[1]!)).toFixed(2)}×`, '≤ 1.30×']);
-}
-
-// 3. Throughput: the same questions one at a time, then all at once on their own slots.
-for (const n of parts.has('throughput') ? [1, N] : []) {
-  const pool = await LlamaActionModel.create(config, 'student', n, items.length);
-  const t0 = performance.now();
-  for (const item of items) await runQuestion(config, null, 'student', pool, { question: item.question }, n);
-  const serial = performance.now() - t0;
-  await pool.clearCache();
-  const t1 = performance.now();
-  await Promise.all(items.map((item) => runQuestion(config, null, 'student', pool, { question: item.question }, n)));
-  const together = performance.now() - t1;
-  await pool.close();
-  rows.push([`questions/s, ${items.length} at once / one at a time (N=${n})`, `${(serial / together).toFixed(2)}×`, '≥ 8×']);
-  rows.push([`  one at a time / at once (N=${n})`, `${((items.length * 1000) / serial).toFixed(2)} / ${((items.length * 1000) / together).toFixed(2)} q/s`, '']);
+const rows: Row[] = [];
+for (const part of partsWanted) {
+  if (!measure[part]) throw new Error(`unknown BENCH_PARTS entry "${part}" (decode, sag, throughput, latency)`);
+  rows.push(...(await measure[part]()));
 }
 await disposeModels();
-
-// 4. End-to-end latency of full eval runs (understudy eval --report FILE).
-for (const file of parts.has('latency') ? (process.env.BENCH_EVAL_REPORTS ?? '').split(',').filter(Boolean) : []) {
-  const r = JSON.parse(readFileSync(file, 'utf8')) as EvalReport;
-  const ms = r.rows.map((x) => x.latencyMs);
-  rows.push([`latency p50/p95, ${path.basename(r.dataset)} ×${r.count} N=${r.sagN}`, `${(pct(ms, 0.5) / 1000).toFixed(2)} / ${(pct(ms, 0.95) / 1000).toFixed(2)} s`, '']);
-}
-
 console.log(`bench:gpu — ${llama.gpu || 'cpu'} ${(await llama.getGpuDeviceNames()).join(', ')}, student ${config.models.student}`);
 for (const [what, value, goal] of rows) console.log(`${what.padEnd(56)} ${value.padStart(16)}  ${goal}`);

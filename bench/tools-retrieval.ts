@@ -7,6 +7,7 @@ import path from 'node:path';
 import { loadConfig, repoRoot } from '../config/index.ts';
 import { disposeModels } from '../models/index.ts';
 import { openRetriever } from '../retrieval/index.ts';
+import { percentile } from '../admin/stats.ts';
 
 const shared = process.env.UNDERSTUDY_SHARED_DATA ?? path.resolve(repoRoot, '../shared/data');
 const wiki = path.join(shared, 'wiki');
@@ -17,7 +18,7 @@ const questions = ['hotpotqa_questions.jsonl', 'musique_questions.jsonl'].flatMa
     .map((l) => JSON.parse(l) as { question: string; supporting_titles: string[] }),
 );
 
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
+const pct = (xs: number[], p: number) => percentile(xs, p)!;
 const ms = (x: number) => `${x.toFixed(1)} ms`;
 
 const dataDir = mkdtempSync(path.join(tmpdir(), 'understudy-bench-'));

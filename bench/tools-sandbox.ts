@@ -1,6 +1,7 @@
 // Sandbox timings: warm action p50/p95, cold start (new Sandbox + first action) p50, and fork
 // p50 with a 3-action journal. Prints plain numbers in milliseconds.
 import { Sandbox, type SandboxOptions } from '../sandbox/index.ts';
+import { percentile } from '../admin/stats.ts';
 
 const opts: SandboxOptions = {
   memoryMb: 64,
@@ -9,10 +10,6 @@ const opts: SandboxOptions = {
   tools: { search: async (q) => [`passage about ${String(q)}`] },
 };
 
-function percentile(xs: number[], p: number): number {
-  const sorted = [...xs].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
 
 async function time(n: number, work: () => Promise<unknown>): Promise<number[]> {
   const out: number[] = [];
@@ -24,7 +21,7 @@ async function time(n: number, work: () => Promise<unknown>): Promise<number[]> 
   return out;
 }
 
-const fmt = (x: number) => x.toFixed(2);
+const fmt = (x: number | null) => x!.toFixed(2);
 
 // The sandbox process starts on first use; that one-time cost is reported apart.
 let t = performance.now();

@@ -1,7 +1,5 @@
-import { createAgent, type Agent, type AgentDeps } from '../agent/index.ts';
+import { createAgent, openAgentDeps, type Agent, type AgentDeps } from '../agent/index.ts';
 import type { Config } from '../config/index.ts';
-import { openRetriever } from '../retrieval/index.ts';
-import { openStore } from '../store/index.ts';
 import { currentStudentVersion, watchStudentVersion, type StudentVersion } from '../training/index.ts';
 
 export interface HotAgentOptions {
@@ -34,16 +32,8 @@ const label = (v: string | null) => v ?? 'base';
 export async function createHotAgent(config: Config, deps: AgentDeps = {}, opts: HotAgentOptions = {}): Promise<Agent> {
   const build = opts.build ?? createAgent;
   if (config.models.studentAdapter) return build(config, deps);
-  const log = deps.log ?? ((line: string) => process.stderr.write(`${line}\n`));
-  const store = deps.store ?? (await openStore(config));
-  let retriever = deps.retriever;
-  if (retriever === undefined) {
-    retriever = await openRetriever(config).catch((e: Error) => {
-      log(`search is unavailable: ${e.message}`);
-      return null;
-    });
-  }
-  const shared: AgentDeps = { store, retriever, log };
+  const shared = await openAgentDeps(config, deps);
+  const { log, store, retriever } = shared;
   const forVersion = (v: StudentVersion) => build(v.adapterPath ? { ...config, models: { ...config.models, studentAdapter: v.adapterPath } } : config, shared);
 
   const first = currentStudentVersion(config);

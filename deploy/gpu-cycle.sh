@@ -60,13 +60,12 @@ evals() {
 run() {
   phase install bash deploy/gpu-node.sh install || return 1
   eval "$(bash deploy/gpu-node.sh env)"
-  export CHROMA_URL=http://127.0.0.1:8765 UNDERSTUDY_AGENT_PARALLEL=1
+  export CHROMA_URL=http://127.0.0.1:8765
   DATA=$GPU_HOME/data
   (phase train train) &
   local trainer=$!
   phase build bash deploy/gpu-node.sh build || return 1
   wait "$trainer"
-  eval "$(bash deploy/gpu-node.sh env)"
   BENCH_PARTS=decode,sag,throughput phase bench npm run -s bench:gpu
   phase ingest ingest
   [[ -f "$W/train.done" ]] || { echo "no adapter: evaluating the base student only"; }

@@ -17,9 +17,11 @@ STAGE=$GPU_HOME/stage
 export NCCL_NVLS_ENABLE=0 TORCH_SYMM_MEM_DISABLE_MULTICAST=1 NVSHMEM_DISABLE_NVLS=1
 mkdir -p "$STAGE"
 
+cuda_arch() { echo "${CUDA_ARCHITECTURES:-$(nvidia-smi --query-gpu=compute_cap --format=csv,noheader | head -1 | tr -d .)}"; }
+
 exports() {
   # node-llama-cpp finds a local build by its build options, custom CMake options included: keep the arch set.
-  [[ -f "$GPU_HOME/cuda-arch" ]] && echo "export NODE_LLAMA_CPP_CMAKE_OPTION_CMAKE_CUDA_ARCHITECTURES=$(cat "$GPU_HOME/cuda-arch")"
+  echo "export NODE_LLAMA_CPP_CMAKE_OPTION_CMAKE_CUDA_ARCHITECTURES=$(cuda_arch)"
   echo "export PATH=$GPU_HOME/node/bin:\$PATH PYTHONPATH=$GPU_HOME/site\${PYTHONPATH:+:\$PYTHONPATH}"
   echo "export UNDERSTUDY_SHARED_DATA=$GPU_HOME/data NCCL_NVLS_ENABLE=0 TORCH_SYMM_MEM_DISABLE_MULTICAST=1 NVSHMEM_DISABLE_NVLS=1"
 }
@@ -58,9 +60,7 @@ case "${1:-}" in
     ;;
   build)
     eval "$(exports)"
-    arch=${CUDA_ARCHITECTURES:-$(nvidia-smi --query-gpu=compute_cap --format=csv,noheader | head -1 | tr -d .)}
-    export NODE_LLAMA_CPP_CMAKE_OPTION_CMAKE_CUDA_ARCHITECTURES="$arch" CUDACXX=${CUDACXX:-$(command -v nvcc)}
-    mkdir -p "$GPU_HOME" && echo "$arch" > "$GPU_HOME/cuda-arch"
+    export CUDACXX=${CUDACXX:-$(command -v nvcc)}
     # The source: packed by gpu-pack.sh, or checked out from node-llama-cpp's bundled release (offline).
     [[ -f node_modules/node-llama-cpp/llama/llama.cpp/CMakeLists.txt ]] \
       || node node_modules/node-llama-cpp/dist/cli/cli.js source download --skipBuild --noUsageExample
@@ -70,7 +70,7 @@ case "${1:-}" in
     g++ -O2 -DNDEBUG -std=c++17 "$src"/tools/llama-bench/main.cpp "$src"/tools/llama-bench/llama-bench.cpp \
       -I"$src"/include -I"$src"/ggml/include -I"$src"/common -I"$src"/vendor -I"$src"/tools/llama-bench \
       "$out"/libllama*.so "$out"/libggml*.so -Wl,-rpath,"$(readlink -f "$out")" -o "${LLAMA_BENCH:-$GPU_HOME/node/bin/llama-bench}"
-    echo "built for sm_$arch in $out; llama-bench: ${LLAMA_BENCH:-$GPU_HOME/node/bin/llama-bench}"
+    echo "built for sm_$(cuda_arch) in $out; llama-bench: ${LLAMA_BENCH:-$GPU_HOME/node/bin/llama-bench}"
     ;;
   env) exports ;;
   *) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;

@@ -61,7 +61,7 @@ fi
 # Models, as the manifest names them (fetched and verified by setup).
 rm -f "$PAYLOAD"/models/*
 for m in $MODELS; do
-  file=$(node -e "const m=require('./models/manifest.json'); console.log((m.models ?? m)['$m'].file)")
+  file=$(node -p "require('./models/manifest.json').models['$m'].file")
   [[ -f ".cache/models/$file" ]] || { echo "model $m is missing: run npm run setup" >&2; exit 1; }
   ln -f ".cache/models/$file" "$PAYLOAD/models/$file" 2>/dev/null || cp ".cache/models/$file" "$PAYLOAD/models/$file"
 done

@@ -25,7 +25,7 @@ export function addVersionCommands(models: Command): void {
   models
     .command('promote')
     .argument('<version>', 'a version from `models list`')
-    .description('serve this version (agent processes started afterwards serve it)')
+    .description('serve this version (running serve and chat switch to it between questions; other commands read it at start)')
     .action(async (version: string, _opts, cmd: Command) => {
       const config = configFor(cmd);
       const store = await openStore(config);

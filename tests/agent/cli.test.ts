@@ -1,30 +1,17 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { test } from 'node:test';
-import { repoRoot } from '../../config/index.ts';
 import { SqliteLogStore } from '../../store/index.ts';
-import { tempDir } from './helpers.ts';
+import { askJson, tempDir } from './helpers.ts';
 
 test('understudy ask --json prints exactly one JSON object of the documented shape, logs to stderr', () => {
   const data = tempDir('cli');
-  const res = spawnSync(process.execPath, ['--import', 'tsx', 'cli/main.ts', 'ask', 'What is 2 plus 3?', '--json', '--no-teacher', '--sag', '1'], {
-    cwd: repoRoot,
-    encoding: 'utf8',
-    timeout: 400_000,
-    env: {
-      ...process.env,
-      UNDERSTUDY_DATA_DIR: data,
-      UNDERSTUDY_AGENT_THREADS: '1',
-      UNDERSTUDY_AGENT_MAX_STEPS: '1',
-      UNDERSTUDY_AGENT_MAX_TOKENS_PER_STEP: '64',
-      UNDERSTUDY_MODELS_CONTEXT_SIZE: '2048',
-    },
+  const out = askJson('What is 2 plus 3?', ['--no-teacher', '--sag', '1'], {
+    UNDERSTUDY_DATA_DIR: data,
+    UNDERSTUDY_AGENT_MAX_STEPS: '1',
+    UNDERSTUDY_AGENT_MAX_TOKENS_PER_STEP: '64',
+    UNDERSTUDY_MODELS_CONTEXT_SIZE: '2048',
   });
-  assert.equal(res.status, 0, res.stderr);
-  const lines = res.stdout.trim().split('\n');
-  assert.equal(lines.length, 1, `stdout: ${res.stdout}`);
-  const out = JSON.parse(lines[0]!) as Record<string, unknown>;
   assert.deepEqual(Object.keys(out).sort(), ['abstained', 'answer', 'latency_ms', 'log_id', 'models', 'reason', 'route', 'sources', 'steps', 'unverified'].sort());
   assert.equal(typeof out.answer, 'string');
   assert.equal(out.route, 'student');

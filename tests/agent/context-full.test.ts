@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import { AgentAnswerer } from '../../agent/answerer.ts';
@@ -9,10 +8,9 @@ import { decide } from '../../agent/router.ts';
 import { runQuestion } from '../../agent/run.ts';
 import { LlamaActionModel } from '../../agent/student.ts';
 import { TeacherUnavailableError } from '../../agent/teacher.ts';
-import { repoRoot } from '../../config/index.ts';
 import { disposeModels } from '../../models/index.ts';
 import { SqliteLogStore } from '../../store/index.ts';
-import { agentTestConfig, freePort, tempDir } from './helpers.ts';
+import { agentTestConfig, askJson, freePort, tempDir } from './helpers.ts';
 
 const STEP = 'Thought: look at it first\n```js\nprint("still thinking")\n```';
 
@@ -119,27 +117,16 @@ test('tiny model, small context: the student run ends context_full, its steps lo
 
 test('understudy ask --json on a question that outgrows the context: valid JSON, route teacher, never a crash', async () => {
   const data = tempDir('ctx-cli');
-  const res = spawnSync(process.execPath, ['--import', 'tsx', 'cli/main.ts', 'ask', 'What is 17 times 23, plus the number of days in a leap year?', '--json', '--sag', '1'], {
-    cwd: repoRoot,
-    encoding: 'utf8',
-    timeout: 400_000,
-    env: {
-      ...process.env,
-      UNDERSTUDY_DATA_DIR: data,
-      CHROMA_URL: `http://127.0.0.1:${await freePort()}`,
-      UNDERSTUDY_MODELS_STUDENT: 'tiny',
-      UNDERSTUDY_MODELS_TEACHER: 'tiny',
-      UNDERSTUDY_TEACHER_PROVIDER: 'local',
-      UNDERSTUDY_AGENT_THREADS: '1',
-      UNDERSTUDY_AGENT_MAX_STEPS: '5',
-      UNDERSTUDY_AGENT_MAX_TOKENS_PER_STEP: '96',
-      UNDERSTUDY_MODELS_CONTEXT_SIZE: '768',
-    },
-  });
-  assert.equal(res.status, 0, res.stderr);
-  const lines = res.stdout.trim().split('\n');
-  assert.equal(lines.length, 1, `stdout: ${res.stdout}`);
-  const out = JSON.parse(lines[0]!) as { route: string; reason: string; answer: string; log_id: string };
+  const out = askJson('What is 17 times 23, plus the number of days in a leap year?', ['--sag', '1'], {
+    UNDERSTUDY_DATA_DIR: data,
+    CHROMA_URL: `http://127.0.0.1:${await freePort()}`,
+    UNDERSTUDY_MODELS_STUDENT: 'tiny',
+    UNDERSTUDY_MODELS_TEACHER: 'tiny',
+    UNDERSTUDY_TEACHER_PROVIDER: 'local',
+    UNDERSTUDY_AGENT_MAX_STEPS: '5',
+    UNDERSTUDY_AGENT_MAX_TOKENS_PER_STEP: '96',
+    UNDERSTUDY_MODELS_CONTEXT_SIZE: '768',
+  }) as { route: string; reason: string; answer: string; log_id: string };
   assert.equal(out.route, 'teacher', JSON.stringify(out));
   assert.match(out.reason, /^context full after \d+ steps?$/);
   assert.equal(typeof out.answer, 'string');

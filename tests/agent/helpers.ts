@@ -1,4 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -65,4 +66,18 @@ export async function startLlamaServer(python: string, modelFile: string): Promi
     proc.once('exit', (code) => reject(new Error(`llama server exited (${code}): ${err}`)));
   });
   return { url, proc };
+}
+
+/** Runs `understudy ask QUESTION --json ARGS` with env overrides; asserts a clean exit and exactly one stdout line, and parses it. */
+export function askJson(question: string, args: string[], env: Record<string, string>): Record<string, unknown> {
+  const res = spawnSync(process.execPath, ['--import', 'tsx', 'cli/main.ts', 'ask', question, '--json', ...args], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+    timeout: 400_000,
+    env: { ...process.env, UNDERSTUDY_AGENT_THREADS: '1', ...env },
+  });
+  assert.equal(res.status, 0, res.stderr);
+  const lines = res.stdout.trim().split('\n');
+  assert.equal(lines.length, 1, `stdout: ${res.stdout}`);
+  return JSON.parse(lines[0]!) as Record<string, unknown>;
 }

@@ -18,7 +18,7 @@ const ask = (q: string): ChatTurn[] => [
 
 before(async () => {
   model = await LlamaActionModel.create(agentTestConfig({ 'models.student': 'tiny', 'models.contextSize': 1024 }), 'student', 3, 2);
-  student = await LlamaActionModel.create(agentTestConfig({ 'models.contextSize': 2048 }), 'student', 3);
+  student = await LlamaActionModel.create(agentTestConfig({ 'models.contextSize': 2048, 'agent.threads': 2 }), 'student', 3);
 });
 after(async () => {
   await model.close();
