@@ -42,14 +42,14 @@ function toHistory(turns: ChatTurn[], prefix: string): ChatHistoryItem[] {
  * A GGUF model run through node-llama-cpp with its own chat template. One context holds `slots`
  * groups of N sequences (N = the largest SAG N): a step takes the free group that caches most of
  * its prompt, evaluates the prompt once and copies that state to the group's other sequences, then
- * samples the N candidates. Concurrent questions keep their conversations cached in their own
- * groups and take turns to decode.
+ * samples the N candidates together. Concurrent questions keep their conversations cached in their
+ * own groups, and llama.cpp decodes every running sequence in the same batches.
  */
 export class LlamaActionModel implements ActionModel {
   #slots: LlamaContextSequence[][] = [];
   #free: number[] = [];
   #waiting: ((slot: number) => void)[] = [];
-  #turn: Promise<unknown> = Promise.resolve();
+  #running = new Set<Promise<unknown>>();
   #stateDir: string | undefined;
 
   private constructor(
@@ -91,12 +91,12 @@ export class LlamaActionModel implements ActionModel {
   async generate(turns: ChatTurn[], opts: GenerateOptions): Promise<Generation> {
     const tokens = this.promptTokens(turns, opts.prefix ?? '');
     const slot = await this.#acquire(tokens);
-    // Concurrent questions keep their own cached conversations but take turns to decode (see #generate).
-    const run = this.#turn.then(() => this.#generate(this.#slots[slot]!, tokens, opts));
-    this.#turn = run.catch(() => undefined);
+    const run = this.#generate(this.#slots[slot]!, tokens, opts);
+    this.#running.add(run);
     try {
       return await run;
     } finally {
+      this.#running.delete(run);
       this.#release(slot);
     }
   }
@@ -124,11 +124,8 @@ export class LlamaActionModel implements ActionModel {
     const start = performance.now();
     const seqs = group.slice(0, n);
     if (n > 1) await this.#sharePrompt(seqs, tokens);
-    // One sequence decodes at a time: with node-llama-cpp 3.21.1's llama.cpp, decoding several
-    // sequences in one batch garbles Qwen2.5's output (seen on CPU and CUDA; greedy copies of one
-    // state diverge into nonsense), so candidates share the prefill but not the decode.
-    const samples: Sample[] = [];
-    for (const [i, seq] of seqs.entries()) samples.push(await this.#sample(seq, tokens, opts, seed + i));
+    // The candidates decode concurrently; node-llama-cpp puts every sequence's next token into one batch.
+    const samples = await Promise.all(seqs.map((seq, i) => this.#sample(seq, tokens, opts, seed + i)));
     const firstToken = Math.max(...samples.map((s) => s.firstTokenAt));
     const end = Math.max(...samples.map((s) => s.endAt));
     return {
@@ -164,7 +161,7 @@ export class LlamaActionModel implements ActionModel {
 
   /** Forgets every sequence's cached prompt, so the next step starts cold (benchmarks compare cold steps). */
   async clearCache(): Promise<void> {
-    await this.#turn;
+    await Promise.allSettled(this.#running);
     for (const seq of this.#slots.flat()) await seq.clearHistory();
   }
 
@@ -190,7 +187,7 @@ export class LlamaActionModel implements ActionModel {
   }
 
   async close(): Promise<void> {
-    await this.#turn;
+    await Promise.allSettled(this.#running);
     await this.context.dispose();
     if (this.#stateDir) rmSync(this.#stateDir, { recursive: true, force: true });
   }

@@ -1,15 +1,20 @@
 // The student's llama.cpp context shared two ways: SAG candidates start from one evaluated prompt
-// whose state is copied to the other sequences, and concurrent questions take their own slots.
+// whose state is copied to the other sequences and then decode in the same batches, and
+// concurrent questions take their own slots.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import type { LlamaContext, LlamaContextSequence, LlamaModel } from 'node-llama-cpp';
 import { LlamaActionModel } from '../../agent/student.ts';
 import type { ChatTurn, GenerateOptions } from '../../agent/llm.ts';
 import { studentSystemPrompt, taskMessage } from '../../agent/prompts.ts';
-import { disposeModels } from '../../models/index.ts';
+import { disposeModels, loadModel } from '../../models/index.ts';
 import { agentTestConfig } from './helpers.ts';
 
 let model: LlamaActionModel;
 let student: LlamaActionModel;
+let qwen: LlamaModel;
+let scorer: LlamaContextSequence;
+let scoring: LlamaContext;
 const greedy: GenerateOptions = { n: 3, maxTokens: 24, temperature: 0, topP: 1, stop: ['\n\n'] };
 const ask = (q: string): ChatTurn[] => [
   { role: 'system', content: 'You are a helpful assistant. Answer in one short sentence.' },
@@ -18,24 +23,53 @@ const ask = (q: string): ChatTurn[] => [
 
 before(async () => {
   model = await LlamaActionModel.create(agentTestConfig({ 'models.student': 'tiny', 'models.contextSize': 1024 }), 'student', 3, 2);
-  student = await LlamaActionModel.create(agentTestConfig({ 'models.contextSize': 2048, 'agent.threads': 2 }), 'student', 3);
+  // Two threads: the thread count changes how llama.cpp splits a batch, which is what this test is about.
+  const config = agentTestConfig({ 'models.contextSize': 2048, 'agent.threads': 2 });
+  student = await LlamaActionModel.create(config, 'student', 3);
+  qwen = await loadModel(config, config.models.student);
+  scoring = await qwen.createContext({ contextSize: 2048, threads: 2 });
+  scorer = scoring.getSequence();
 });
 after(async () => {
   await model.close();
   await student.close();
+  await scoring.dispose();
   await disposeModels();
 });
 
-test('greedy candidates decoded from a copied prompt state are identical to the one that evaluated it (the Qwen student)', async () => {
-  // A real agent step: batched decoding of several sequences garbled exactly this (see student.ts).
+/**
+ * The share of a greedy continuation's tokens that are (within a numeric near-tie) the most likely
+ * token when the prompt and continuation are evaluated on their own, one sequence, one pass.
+ */
+async function greedyShare(prompt: number[], text: string): Promise<number> {
+  const continuation = qwen.tokenize(text);
+  await scorer.clearHistory();
+  const input = [...prompt, ...continuation];
+  const wanted = (i: number) => i >= prompt.length - 1 && i < input.length - 1;
+  const out = await scorer.controlledEvaluate(input.map((t, i) => (wanted(i) ? [t, { generateNext: { probabilities: true } }] : t)));
+  let top = 0;
+  for (const [k, tok] of continuation.entries()) {
+    const probs = out[prompt.length - 1 + k]!.next.probabilities!;
+    const best = probs.values().next().value!;
+    if ((probs.get(tok) ?? 0) >= 0.5 * best) top++;
+  }
+  return top / continuation.length;
+}
+
+test('greedy SAG candidates decoded in one batch from a copied prompt state are greedy continuations (the Qwen student)', async () => {
+  // A real agent step. Candidates may part ways at a near-tie (a batch of 3 sums in another order
+  // than a batch of 1), but each must stay the model's own greedy text, not noise.
   const step: ChatTurn[] = [
     { role: 'system', content: studentSystemPrompt(3) },
     { role: 'user', content: taskMessage('Janet’s ducks lay 16 eggs per day. She eats three for breakfast every morning and bakes muffins for her friends every day with four. She sells the remainder at the farmers\' market daily for $2 per fresh duck egg. How much in dollars does she make every day at the farmers\' market?') },
   ];
   const g = await student.generate(step, { ...greedy, maxTokens: 90, stop: ['<end_code>'] });
   assert.equal(g.texts.length, 3);
-  assert.ok(g.texts[0]!.trim().length > 0, 'the first candidate says something');
-  assert.deepEqual(g.texts.slice(1), [g.texts[0], g.texts[0]], 'every copy continues the same state');
+  for (const text of g.texts) {
+    assert.ok(text.trim().length > 0, 'every candidate says something');
+    const share = await greedyShare(student.promptTokens(step), text);
+    assert.ok(share >= 0.95, `a candidate is mostly not the greedy choice (${(100 * share).toFixed(0)}%): ${JSON.stringify(text)}`);
+  }
 });
 
 test('three concurrent questions on two slots all finish, and each matches its answer alone', async () => {
