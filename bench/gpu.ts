@@ -9,13 +9,14 @@
 // BENCH_PARTS (default decode,sag,throughput,latency), BENCH_QUESTIONS (default 16) and
 // LLAMA_BENCH (default: llama-bench on PATH) adjust it.
 import { spawnSync } from 'node:child_process';
+import type { Token } from 'node-llama-cpp';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { readDataset, type EvalReport } from '../agent/eval.ts';
 import { runQuestion } from '../agent/run.ts';
 import { LlamaActionModel } from '../agent/student.ts';
 import { loadConfig, repoRoot } from '../config/index.ts';
-import { disposeModels, resolveModel, sharedLlama } from '../models/index.ts';
+import { disposeModels, loadModel, resolveModel, sharedLlama } from '../models/index.ts';
 import { percentile } from '../admin/stats.ts';
 
 const shared = process.env.UNDERSTUDY_SHARED_DATA ?? path.resolve(repoRoot, '../shared/data');
@@ -40,29 +41,68 @@ async function decode(): Promise<Row[]> {
     const g = await model.generate([{ role: 'user', content: p }], { n: 1, maxTokens: DECODE_TOKENS, temperature: 0, topP: 1, stop: [] });
     ours.push(g.completionTokens / (g.decodeMs / 1000));
   }
+  const promptTokens = prompts.map((p) => model.promptTokens([{ role: 'user', content: p }]));
   await model.close();
   const oursTs = percentile(ours.slice(1), 50)!; // the first run warms up
+  const rawTs = await rawDecode(promptTokens);
   return [
     ['decode tokens/s, understudy (median of 3)', oursTs.toFixed(1), ''],
+    ['decode tokens/s, node-llama-cpp evaluate() alone (median of 3)', rawTs.toFixed(1), ''],
     [`decode tokens/s, llama-bench tg${DECODE_TOKENS}`, llamaTs.toFixed(1), ''],
     ['understudy / llama-bench', `${((100 * oursTs) / llamaTs).toFixed(1)}%`, '≥ 90%'],
   ];
 }
 
-/** SAG: the first step of the same questions, cold, at N=1 and N=8. */
+/**
+ * node-llama-cpp's own token loop on the same prompts with nothing of understudy around it, so the
+ * gap to llama-bench splits into node-llama-cpp's share and understudy's. llama.cpp's own timings
+ * (eval time per token) go to stderr.
+ */
+async function rawDecode(prompts: Token[][]): Promise<number> {
+  const model = await loadModel(config, config.models.student);
+  const threads = config.agent.threads > 0 ? { threads: config.agent.threads } : {};
+  const context = await model.createContext({ contextSize: config.models.contextSize, performanceTracking: true, ...threads });
+  const seq = context.getSequence();
+  const rates: number[] = [];
+  for (const p of [prompts[0]!, ...prompts]) {
+    await seq.clearHistory();
+    let n = 0;
+    let first = 0;
+    for await (const token of seq.evaluate(p, { temperature: 0 })) {
+      first ||= performance.now();
+      if (++n >= DECODE_TOKENS || model.isEogToken(token)) break;
+    }
+    rates.push((n - 1) / ((performance.now() - first) / 1000));
+  }
+  await context.printTimings();
+  await context.dispose();
+  return percentile(rates.slice(1), 50)!;
+}
+
+/**
+ * SAG: the first step of the same questions, cold, at N=1 and N=8. The N=8 steps' agreement, and
+ * the first question's candidates on stderr, show the batched candidates are sane text.
+ */
 async function sag(): Promise<Row[]> {
   const model = await LlamaActionModel.create(config, 'student', N);
   const oneStep = { ...config, agent: { ...config.agent, maxSteps: 1 } };
   const step: Record<number, number[]> = { 1: [], [N]: [] };
+  const agreement: number[] = [];
   for (const item of items.slice(0, 8)) {
     for (const n of [1, N]) {
       await model.clearCache();
       const run = await runQuestion(oneStep, null, 'student', model, { question: item.question }, n);
-      step[n]!.push(run.steps[0]!.latencyMs);
+      const first = run.steps[0]!;
+      step[n]!.push(first.latencyMs);
+      if (n === N) agreement.push(first.agreement ?? 0);
+      if (n === N && agreement.length === 1) for (const c of first.candidates ?? []) console.error('candidate:', JSON.stringify(c.text.slice(0, 160)));
     }
   }
   await model.close();
-  return [[`SAG step time N=${N} / N=1 (${step[1]!.length} questions)`, `${(sum(step[N]!) / sum(step[1]!)).toFixed(2)}×`, '≤ 1.30×']];
+  return [
+    [`SAG step time N=${N} / N=1 (${step[1]!.length} questions)`, `${(sum(step[N]!) / sum(step[1]!)).toFixed(2)}×`, '≤ 1.30×'],
+    [`  mean agreement of the N=${N} steps`, (sum(agreement) / agreement.length).toFixed(2), ''],
+  ];
 }
 
 /** Throughput: the same questions one at a time, then all at once, each on its own slot. */

@@ -2,11 +2,11 @@
 # One GPU session's measurements, on the device machine, once every deploy/gpu-pack.sh folder is
 # staged (deploy/gpu-node.sh stage): install; train the LoRA on the SFT set and convert it, while
 # the CUDA backend builds; bench:gpu alone on the GPU; Chroma + the wiki ingest; then
-# `understudy eval` of the base and the distilled student (N=1 and N=8) on EVAL_LIMIT GSM8K-dev and
-# HotpotQA questions, all at once. Each call starts what has not started yet (a background job that
+# `understudy eval` of the base and the distilled student (N=1 and N=8), and of the teacher when one
+# is staged, on EVAL_LIMIT GSM8K-dev and HotpotQA questions, all at once. Each call starts what has not started yet (a background job that
 # outlives the call, run from a snapshot of the tree), waits up to WAIT seconds, and copies what is
 # done to $OUT.
-# Usage: deploy/gpu-cycle.sh [WAIT]   env: TRAIN_STEPS (default 60), EVAL_LIMIT (default 50)
+# Usage: deploy/gpu-cycle.sh [WAIT]   env: TRAIN_STEPS (default 60), EVAL_LIMIT (default 50), TEACHER_WAIT (900 s)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 GPU_HOME=${GPU_HOME:-/root/understudy-gpu}
@@ -37,21 +37,28 @@ ingest() {
   node --import tsx cli/main.ts ingest "$DATA/wiki/passages.jsonl" --collection wiki
 }
 
+eval_one() { # who (base|distilled|teacher) N set (gsm8k|wiki): one `understudy eval` in the background
+  local who=$1 n=$2 set=$3 file=$DATA/math/gsm8k_dev.jsonl mode=student env=()
+  [[ $set == wiki ]] && file=$DATA/wiki/hotpotqa_questions.jsonl
+  [[ $who == distilled ]] && env=("UNDERSTUDY_MODELS_STUDENT_ADAPTER=$W/adapter.gguf")
+  [[ $who == teacher ]] && mode=teacher
+  env "${env[@]}" node --import tsx cli/main.ts eval --dataset "$file" --limit "${EVAL_LIMIT:-50}" --mode "$mode" --sag "$n" \
+    --collection wiki --report "$W/eval-$who-$set-n$n.json" > "$W/eval-$who-$set-n$n.log" 2>&1 &
+  pids+=($!)
+}
+
 evals() {
-  local pids=()
+  pids=()
   for who in base distilled; do
     for n in 1 8; do
-      for set in gsm8k wiki; do
-        local file=$DATA/math/gsm8k_dev.jsonl
-        [[ $set == wiki ]] && file=$DATA/wiki/hotpotqa_questions.jsonl
-        local adapter=()
-        [[ $who == distilled ]] && adapter=(env "UNDERSTUDY_MODELS_STUDENT_ADAPTER=$W/adapter.gguf")
-        "${adapter[@]}" node --import tsx cli/main.ts eval --dataset "$file" --limit "${EVAL_LIMIT:-50}" --mode student --sag "$n" \
-          --collection wiki --report "$W/eval-$who-$set-n$n.json" > "$W/eval-$who-$set-n$n.log" 2>&1 &
-        pids+=($!)
-      done
+      for set in gsm8k wiki; do eval_one "$who" "$n" "$set"; done
     done
   done
+  # A teacher being staged meanwhile (gpu-pack.sh --only teacher, GPU_STAGE=$GPU_HOME/stage-teacher) is evaluated too.
+  local teacher=.cache/models/$(node -p "require('./models/manifest.json').models.teacher.file")
+  local deadline=$(( $(date +%s) + ${TEACHER_WAIT:-900} ))
+  while [[ -d $GPU_HOME/stage-teacher && ! -f $teacher ]] && (( $(date +%s) < deadline )); do sleep 5; done
+  if [[ -f $teacher ]]; then for set in gsm8k wiki; do eval_one teacher 1 "$set"; done; fi
   local failed=0
   for p in "${pids[@]}"; do wait "$p" || failed=1; done
   return $failed

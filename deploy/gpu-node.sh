@@ -9,11 +9,13 @@
 #                 PTX that the driver would JIT for minutes), plus llama-bench from the same build
 #                 (CUDA_ARCHITECTURES=90 where no GPU is visible, e.g. in docker build)
 #   env           print the exports that put this Node, the wheels and the data in use
+# GPU_STAGE (default $GPU_HOME/stage) keeps a second pack apart, e.g. `gpu-pack.sh --only teacher`
+# staged while the first one's job runs; install unpacks whatever its manifest holds.
 # The Dockerfile's GPU target runs the same `build` step (see Dockerfile).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 GPU_HOME=${GPU_HOME:-/root/understudy-gpu}
-STAGE=$GPU_HOME/stage
+STAGE=${GPU_STAGE:-$GPU_HOME/stage}
 export NCCL_NVLS_ENABLE=0 TORCH_SYMM_MEM_DISABLE_MULTICAST=1 NVSHMEM_DISABLE_NVLS=1
 mkdir -p "$STAGE"
 
@@ -34,29 +36,35 @@ case "${1:-}" in
     ;;
   install)
     [[ -f "$STAGE/manifest.txt" ]] || { echo "no manifest.txt staged (it travels in stage/s01)" >&2; exit 1; }
+    P=$STAGE.payload
     while read -r name sha; do
       flat=$(echo "$name" | tr / _)
       ls "$STAGE/$flat".part-* >/dev/null 2>&1 || { echo "missing parts of $name: stage every sNN folder first" >&2; exit 1; }
-      mkdir -p "$GPU_HOME/payload/$(dirname "$name")"
-      cat "$STAGE/$flat".part-* > "$GPU_HOME/payload/$name"
-      echo "$sha  $GPU_HOME/payload/$name" | sha256sum -c --quiet || { echo "$name: sha256 mismatch" >&2; exit 1; }
+      mkdir -p "$P/$(dirname "$name")"
+      cat "$STAGE/$flat".part-* > "$P/$name"
+      echo "$sha  $P/$name" | sha256sum -c --quiet || { echo "$name: sha256 mismatch" >&2; exit 1; }
     done < "$STAGE/manifest.txt"
-    P=$GPU_HOME/payload
-    tar -xJf "$P/runtime.tar.xz" -C "$GPU_HOME" node
-    tar -xJf "$P/runtime.tar.xz" node_modules
-    printf '#!/bin/sh\nexec "%s/node/bin/node" "%s/node/lib/npm/bin/npm-cli.js" "$@"\n' "$GPU_HOME" "$GPU_HOME" > "$GPU_HOME/node/bin/npm"
-    printf '#!/bin/sh\nexec "%s/node/bin/node" "%s/node/lib/npm/bin/npx-cli.js" "$@"\n' "$GPU_HOME" "$GPU_HOME" > "$GPU_HOME/node/bin/npx"
-    chmod +x "$GPU_HOME/node/bin/"*
-    # cmake-js reads Node's headers from its cache rather than downloading them.
-    v=$("$GPU_HOME/node/bin/node" --version)
-    mkdir -p ~/.cmake-js/node-x64/"$v"/include && cp -r "$GPU_HOME/node/include/node" ~/.cmake-js/node-x64/"$v"/include/
-    mkdir -p .cache/models node_modules/node-llama-cpp/llama/llama.cpp/.git
+    installed=$(cut -d' ' -f1 "$STAGE/manifest.txt" | paste -sd' ')
+    if [[ -f "$P/runtime.tar.xz" ]]; then
+      tar -xJf "$P/runtime.tar.xz" -C "$GPU_HOME" node
+      tar -xJf "$P/runtime.tar.xz" node_modules
+      printf '#!/bin/sh\nexec "%s/node/bin/node" "%s/node/lib/npm/bin/npm-cli.js" "$@"\n' "$GPU_HOME" "$GPU_HOME" > "$GPU_HOME/node/bin/npm"
+      printf '#!/bin/sh\nexec "%s/node/bin/node" "%s/node/lib/npm/bin/npx-cli.js" "$@"\n' "$GPU_HOME" "$GPU_HOME" > "$GPU_HOME/node/bin/npx"
+      chmod +x "$GPU_HOME/node/bin/"*
+      # cmake-js reads Node's headers from its cache rather than downloading them.
+      v=$("$GPU_HOME/node/bin/node" --version)
+      mkdir -p ~/.cmake-js/node-x64/"$v"/include && cp -r "$GPU_HOME/node/include/node" ~/.cmake-js/node-x64/"$v"/include/
+      mkdir -p node_modules/node-llama-cpp/llama/llama.cpp/.git
+    fi
+    mkdir -p .cache/models
     mv "$P"/models/* .cache/models/
     [[ -f "$P/adapter.gguf" ]] && mv "$P/adapter.gguf" "$GPU_HOME/adapter.gguf"
-    python3 -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --upgrade --target "$GPU_HOME/site" "$P"/wheels/*.whl
-    mkdir -p "$GPU_HOME/data" && tar -xJf "$P/data.tar.xz" -C "$GPU_HOME/data"
+    if compgen -G "$P/wheels/*.whl" > /dev/null; then
+      python3 -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --upgrade --target "$GPU_HOME/site" "$P"/wheels/*.whl
+    fi
+    [[ -f "$P/data.tar.xz" ]] && mkdir -p "$GPU_HOME/data" && tar -xJf "$P/data.tar.xz" -C "$GPU_HOME/data"
     rm -rf "$STAGE" "$P"
-    echo "installed: node $v, $(ls .cache/models | grep -c gguf$) models, data in $GPU_HOME/data"
+    echo "installed: $installed"
     ;;
   build)
     eval "$(exports)"

@@ -3,7 +3,7 @@
 // concurrent questions take their own slots.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import type { LlamaContext, LlamaContextSequence, LlamaModel } from 'node-llama-cpp';
+import type { ControlledEvaluateInputItem, LlamaContext, LlamaContextSequence, LlamaModel, Token } from 'node-llama-cpp';
 import { LlamaActionModel } from '../../agent/student.ts';
 import type { ChatTurn, GenerateOptions } from '../../agent/llm.ts';
 import { studentSystemPrompt, taskMessage } from '../../agent/prompts.ts';
@@ -41,12 +41,13 @@ after(async () => {
  * The share of a greedy continuation's tokens that are (within a numeric near-tie) the most likely
  * token when the prompt and continuation are evaluated on their own, one sequence, one pass.
  */
-async function greedyShare(prompt: number[], text: string): Promise<number> {
+async function greedyShare(prompt: Token[], text: string): Promise<number> {
   const continuation = qwen.tokenize(text);
   await scorer.clearHistory();
   const input = [...prompt, ...continuation];
   const wanted = (i: number) => i >= prompt.length - 1 && i < input.length - 1;
-  const out = await scorer.controlledEvaluate(input.map((t, i) => (wanted(i) ? [t, { generateNext: { probabilities: true } }] : t)));
+  const items = input.map((t, i): ControlledEvaluateInputItem => (wanted(i) ? [t, { generateNext: { probabilities: true } }] : t));
+  const out = await scorer.controlledEvaluate(items);
   let top = 0;
   for (const [k, tok] of continuation.entries()) {
     const probs = out[prompt.length - 1 + k]!.next.probabilities!;
