@@ -43,13 +43,16 @@ function toHistory(turns: ChatTurn[], prefix: string): ChatHistoryItem[] {
  * groups of N sequences (N = the largest SAG N): a step takes the free group that caches most of
  * its prompt, evaluates the prompt once and copies that state to the group's other sequences, then
  * samples the N candidates together. Concurrent questions keep their conversations cached in their
- * own groups, and llama.cpp decodes every running sequence in the same batches.
+ * own groups, and llama.cpp decodes every running sequence in the same batches (unless
+ * `agent.batchedDecode` is off: then one sequence decodes at a time).
  */
 export class LlamaActionModel implements ActionModel {
   #slots: LlamaContextSequence[][] = [];
   #free: number[] = [];
   #waiting: ((slot: number) => void)[] = [];
   #running = new Set<Promise<unknown>>();
+  /** With batched decode off, generations queue here and decode one sequence at a time. */
+  #turn: Promise<unknown> = Promise.resolve();
   #stateDir: string | undefined;
 
   private constructor(
@@ -58,6 +61,7 @@ export class LlamaActionModel implements ActionModel {
     private readonly model: LlamaModel,
     private readonly context: LlamaContext,
     private readonly wrapper: ChatWrapper,
+    private readonly batched: boolean,
   ) {}
 
   /**
@@ -76,7 +80,7 @@ export class LlamaActionModel implements ActionModel {
     });
     const wrapper = resolveChatWrapper(model);
     if (!wrapper) throw new Error(`no chat template found for model ${ref}`);
-    const m = new LlamaActionModel(ref, adapter, model, context, wrapper);
+    const m = new LlamaActionModel(ref, adapter, model, context, wrapper, config.agent.batchedDecode);
     m.#slots = Array.from({ length: slots }, () => Array.from({ length: sequences }, () => context.getSequence()));
     m.#free = m.#slots.map((_, i) => i);
     return m;
@@ -91,7 +95,9 @@ export class LlamaActionModel implements ActionModel {
   async generate(turns: ChatTurn[], opts: GenerateOptions): Promise<Generation> {
     const tokens = this.promptTokens(turns, opts.prefix ?? '');
     const slot = await this.#acquire(tokens);
-    const run = this.#generate(this.#slots[slot]!, tokens, opts);
+    const go = () => this.#generate(this.#slots[slot]!, tokens, opts);
+    const run = this.batched ? go() : this.#turn.then(go);
+    if (!this.batched) this.#turn = run.catch(() => undefined);
     this.#running.add(run);
     try {
       return await run;
@@ -124,8 +130,10 @@ export class LlamaActionModel implements ActionModel {
     const start = performance.now();
     const seqs = group.slice(0, n);
     if (n > 1) await this.#sharePrompt(seqs, tokens);
-    // The candidates decode concurrently; node-llama-cpp puts every sequence's next token into one batch.
-    const samples = await Promise.all(seqs.map((seq, i) => this.#sample(seq, tokens, opts, seed + i)));
+    // Batched: node-llama-cpp puts every running sequence's next token into one llama.cpp batch.
+    const samples: Sample[] = [];
+    if (this.batched) samples.push(...(await Promise.all(seqs.map((seq, i) => this.#sample(seq, tokens, opts, seed + i)))));
+    else for (const [i, seq] of seqs.entries()) samples.push(await this.#sample(seq, tokens, opts, seed + i));
     const firstToken = Math.max(...samples.map((s) => s.firstTokenAt));
     const end = Math.max(...samples.map((s) => s.endAt));
     return {

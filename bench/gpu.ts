@@ -1,12 +1,13 @@
 // npm run bench:gpu — the student on a CUDA host (after `deploy/gpu-node.sh build`), measured in
 // one run on the same GGUF and questions:
+//   0. whether batched multi-sequence decode gives the model's greedy text on this build
 //   1. single-stream decode tokens/s through understudy over llama.cpp's own llama-bench built
 //      from the same sources (goal ≥ 90%)
 //   2. SAG step time N=8 over N=1, cold (goal ≤ 1.3×)
 //   3. questions/s with 16 questions at once over one at a time, each on its own slot of the
 //      shared context (goal ≥ 8×)
 //   4. end-to-end latency p50/p95 from `understudy eval` reports given in BENCH_EVAL_REPORTS
-// BENCH_PARTS (default decode,sag,throughput,latency), BENCH_QUESTIONS (default 16) and
+// BENCH_PARTS (default batching,decode,sag,throughput,latency), BENCH_QUESTIONS (default 16) and
 // LLAMA_BENCH (default: llama-bench on PATH) adjust it.
 import { spawnSync } from 'node:child_process';
 import type { Token } from 'node-llama-cpp';
@@ -14,6 +15,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { readDataset, type EvalReport } from '../agent/eval.ts';
 import { runQuestion } from '../agent/run.ts';
+import { greedyShare } from '../agent/greedy-check.ts';
+import type { ChatTurn } from '../agent/llm.ts';
+import { studentSystemPrompt, taskMessage } from '../agent/prompts.ts';
 import { LlamaActionModel } from '../agent/student.ts';
 import { loadConfig, repoRoot } from '../config/index.ts';
 import { disposeModels, loadModel, resolveModel, sharedLlama } from '../models/index.ts';
@@ -105,6 +109,32 @@ async function sag(): Promise<Row[]> {
   ];
 }
 
+/**
+ * Batching: greedy SAG candidates of a real agent step, decoded in one batch, checked against a
+ * one-sequence re-evaluation (agent/greedy-check.ts). A llama.cpp build whose multi-sequence
+ * batches garble text scores far below 95%; then run with agent.batchedDecode=false.
+ */
+async function batching(): Promise<Row[]> {
+  const batched = { ...config, agent: { ...config.agent, batchedDecode: true } };
+  const model = await LlamaActionModel.create(batched, 'student', N);
+  const step: ChatTurn[] = [
+    { role: 'system', content: studentSystemPrompt(config.agent.maxSteps) },
+    { role: 'user', content: taskMessage(items[0]!.question) },
+  ];
+  const prompt = model.promptTokens(step);
+  const g = await model.generate(step, { n: N, maxTokens: 96, temperature: 0, topP: 1, stop: ['<end_code>'] });
+  await model.close();
+  const llama = await loadModel(config, config.models.student);
+  const scoring = await llama.createContext({ contextSize: config.models.contextSize });
+  const seq = scoring.getSequence();
+  const shares: number[] = [];
+  for (const text of g.texts) shares.push(await greedyShare(seq, prompt, llama.tokenize(text)));
+  await scoring.dispose();
+  const worst = Math.min(...shares);
+  if (worst < 0.95) console.error(`batched decode garbles text on this build (worst candidate ${(100 * worst).toFixed(0)}% greedy): use agent.batchedDecode=false`);
+  return [[`batched greedy candidates that are greedy text (worst of ${N})`, `${(100 * worst).toFixed(0)}%`, '≥ 95%']];
+}
+
 /** Throughput: the same questions one at a time, then all at once, each on its own slot. */
 async function throughput(): Promise<Row[]> {
   const rows: Row[] = [];
@@ -134,13 +164,13 @@ async function latency(): Promise<Row[]> {
   });
 }
 
-const partsWanted = (process.env.BENCH_PARTS ?? 'decode,sag,throughput,latency').split(',');
-const measure: Record<string, () => Promise<Row[]>> = { decode, sag, throughput, latency };
+const partsWanted = (process.env.BENCH_PARTS ?? 'batching,decode,sag,throughput,latency').split(',');
+const measure: Record<string, () => Promise<Row[]>> = { batching, decode, sag, throughput, latency };
 const llama = await sharedLlama();
 console.error(`backend ${llama.gpu || 'cpu'}, student ${config.models.student}`);
 const rows: Row[] = [];
 for (const part of partsWanted) {
-  if (!measure[part]) throw new Error(`unknown BENCH_PARTS entry "${part}" (decode, sag, throughput, latency)`);
+  if (!measure[part]) throw new Error(`unknown BENCH_PARTS entry "${part}" (${Object.keys(measure).join(', ')})`);
   rows.push(...(await measure[part]()));
 }
 await disposeModels();

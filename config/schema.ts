@@ -54,8 +54,14 @@ export const configSchema = z
         searchK: z.number().int().min(1).max(50).default(3),
         /** llama.cpp threads for the student and the local teacher; 0 = node-llama-cpp's default. Use 1 on a busy shared CPU, where spinning threads stall each other. */
         threads: z.number().int().min(0).max(256).default(0),
-        /** Questions whose conversations the student keeps cached at once (they take turns to decode). Each adds sagN × models.contextSize tokens of KV cache. */
+        /** Questions whose conversations the student keeps cached at once. Each adds sagN × models.contextSize tokens of KV cache. */
         parallel: z.number().int().min(1).max(64).default(1),
+        /**
+         * Decode SAG candidates and concurrent questions in shared llama.cpp batches (true), or one
+         * sequence at a time (false). false is for llama.cpp builds whose multi-sequence batches
+         * garble text: `npm run bench:gpu` (part `batching`) measures it.
+         */
+        batchedDecode: z.boolean().default(true),
       })
       .strict()
       .default({}),

@@ -73,6 +73,9 @@ run() {
   local trainer=$!
   phase build bash deploy/gpu-node.sh build || return 1
   wait "$trainer"
+  # A build whose batched multi-sequence decode garbles text runs everything after one sequence at a time.
+  BENCH_PARTS=batching phase batching npm run -s bench:gpu
+  if grep -q 'batched decode garbles' "$W/batching.log"; then export UNDERSTUDY_AGENT_BATCHED_DECODE=false; echo "batched decode off"; fi
   BENCH_PARTS=decode,sag,throughput phase bench npm run -s bench:gpu
   phase ingest ingest
   [[ -f "$W/train.done" ]] || { echo "no adapter: evaluating the base student only"; }

@@ -3,7 +3,8 @@
 // concurrent questions take their own slots.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import type { ControlledEvaluateInputItem, LlamaContext, LlamaContextSequence, LlamaModel, Token } from 'node-llama-cpp';
+import type { LlamaContext, LlamaContextSequence, LlamaModel, Token } from 'node-llama-cpp';
+import { greedyShare as greedyShareOf } from '../../agent/greedy-check.ts';
 import { LlamaActionModel } from '../../agent/student.ts';
 import type { ChatTurn, GenerateOptions } from '../../agent/llm.ts';
 import { studentSystemPrompt, taskMessage } from '../../agent/prompts.ts';
@@ -37,25 +38,7 @@ after(async () => {
   await disposeModels();
 });
 
-/**
- * The share of a greedy continuation's tokens that are (within a numeric near-tie) the most likely
- * token when the prompt and continuation are evaluated on their own, one sequence, one pass.
- */
-async function greedyShare(prompt: Token[], text: string): Promise<number> {
-  const continuation = qwen.tokenize(text);
-  await scorer.clearHistory();
-  const input = [...prompt, ...continuation];
-  const wanted = (i: number) => i >= prompt.length - 1 && i < input.length - 1;
-  const items = input.map((t, i): ControlledEvaluateInputItem => (wanted(i) ? [t, { generateNext: { probabilities: true } }] : t));
-  const out = await scorer.controlledEvaluate(items);
-  let top = 0;
-  for (const [k, tok] of continuation.entries()) {
-    const probs = out[prompt.length - 1 + k]!.next.probabilities!;
-    const best = probs.values().next().value!;
-    if ((probs.get(tok) ?? 0) >= 0.5 * best) top++;
-  }
-  return top / continuation.length;
-}
+const greedyShare = (prompt: Token[], text: string) => greedyShareOf(scorer, prompt, qwen.tokenize(text));
 
 test('greedy SAG candidates decoded in one batch from a copied prompt state are greedy continuations (the Qwen student)', async () => {
   // A real agent step. Candidates may part ways at a near-tie (a batch of 3 sums in another order
