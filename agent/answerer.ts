@@ -23,6 +23,9 @@ export interface AnswererParts {
 
 export const APOLOGY =
   "Sorry, I couldn't find a reliable answer to this, and the teacher model could not be asked right now. Please try again later or ask a colleague.";
+/** When the teacher was asked too and found nothing. */
+export const NO_ANSWER =
+  "Sorry, I couldn't find a reliable answer to this, even with the larger model's help. Try rephrasing the question or ask a colleague.";
 
 /** The router around the student and the teacher, logging every question and trajectory. */
 export class AgentAnswerer implements Answerer {
@@ -150,7 +153,7 @@ export class AgentAnswerer implements Answerer {
   }
 
   #result(id: string, route: Route, reason: string, run: AgentRun | null, unverified: boolean, start: number): AskResult {
-    const answer = run?.finalAnswer ?? APOLOGY;
+    const answer = run?.finalAnswer ?? (route === 'teacher' ? NO_ANSWER : APOLOGY);
     const sources: SourceRef[] = run?.sources ?? [];
     return {
       answer,

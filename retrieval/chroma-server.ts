@@ -130,6 +130,10 @@ async function launch(chromaBin: string, dbPath: string, port: number, timeoutMs
   const child = spawn(chromaBin, ['run', '--path', dbPath, '--host', '127.0.0.1', '--port', String(port)], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ANONYMIZED_TELEMETRY: 'False' },
+    // Its own process group: a terminal's Ctrl-C reaches the whole foreground group, and commands
+    // that stop gracefully on it (eval finishes its current question) still need the server. Our
+    // exit hooks stop it.
+    detached: true,
   });
   running.add(child);
   installExitHooks();
