@@ -59,13 +59,12 @@ async function decode(): Promise<Row[]> {
 
 /**
  * node-llama-cpp's own token loop on the same prompts with nothing of understudy around it, so the
- * gap to llama-bench splits into node-llama-cpp's share and understudy's. llama.cpp's own timings
- * (eval time per token) go to stderr.
+ * gap to llama-bench splits into node-llama-cpp's share and understudy's.
  */
 async function rawDecode(prompts: Token[][]): Promise<number> {
   const model = await loadModel(config, config.models.student);
   const threads = config.agent.threads > 0 ? { threads: config.agent.threads } : {};
-  const context = await model.createContext({ contextSize: config.models.contextSize, performanceTracking: true, ...threads });
+  const context = await model.createContext({ contextSize: config.models.contextSize, ...threads });
   const seq = context.getSequence();
   const rates: number[] = [];
   for (const p of [prompts[0]!, ...prompts]) {
@@ -78,7 +77,6 @@ async function rawDecode(prompts: Token[][]): Promise<number> {
     }
     rates.push((n - 1) / ((performance.now() - first) / 1000));
   }
-  await context.printTimings();
   await context.dispose();
   return percentile(rates.slice(1), 50)!;
 }

@@ -38,21 +38,34 @@ after(async () => {
   await disposeModels();
 });
 
+/** A real agent step. */
+const janetStep: ChatTurn[] = [
+  { role: 'system', content: studentSystemPrompt(3) },
+  { role: 'user', content: taskMessage('Janet’s ducks lay 16 eggs per day. She eats three for breakfast every morning and bakes muffins for her friends every day with four. She sells the remainder at the farmers\' market daily for $2 per fresh duck egg. How much in dollars does she make every day at the farmers\' market?') },
+];
 const greedyShare = (prompt: Token[], text: string) => greedyShareOf(scorer, prompt, qwen.tokenize(text));
 
 test('greedy SAG candidates decoded in one batch from a copied prompt state are greedy continuations (the Qwen student)', async () => {
-  // A real agent step. Candidates may part ways at a near-tie (a batch of 3 sums in another order
+  // Candidates may part ways at a near-tie (a batch of 3 sums in another order
   // than a batch of 1), but each must stay the model's own greedy text, not noise.
-  const step: ChatTurn[] = [
-    { role: 'system', content: studentSystemPrompt(3) },
-    { role: 'user', content: taskMessage('Janet’s ducks lay 16 eggs per day. She eats three for breakfast every morning and bakes muffins for her friends every day with four. She sells the remainder at the farmers\' market daily for $2 per fresh duck egg. How much in dollars does she make every day at the farmers\' market?') },
-  ];
-  const g = await student.generate(step, { ...greedy, maxTokens: 90, stop: ['<end_code>'] });
+  const g = await student.generate(janetStep, { ...greedy, maxTokens: 90, stop: ['<end_code>'] });
   assert.equal(g.texts.length, 3);
   for (const text of g.texts) {
     assert.ok(text.trim().length > 0, 'every candidate says something');
-    const share = await greedyShare(student.promptTokens(step), text);
+    const share = await greedyShare(student.promptTokens(janetStep), text);
     assert.ok(share >= 0.95, `a candidate is mostly not the greedy choice (${(100 * share).toFixed(0)}%): ${JSON.stringify(text)}`);
+  }
+});
+
+test('with agent.batchedDecode off, candidates decode one at a time from the copied state: greedy copies are identical', async () => {
+  // The same step and threads where batched candidates part ways at near-ties (seen on this test's first run).
+  const oneAtATime = await LlamaActionModel.create(agentTestConfig({ 'models.contextSize': 2048, 'agent.threads': 2, 'agent.batchedDecode': false }), 'student', 3);
+  try {
+    const g = await oneAtATime.generate(janetStep, { ...greedy, maxTokens: 90, stop: ['<end_code>'] });
+    assert.ok(g.texts[0]!.trim().length > 0, 'the first candidate says something');
+    assert.deepEqual(g.texts.slice(1), [g.texts[0], g.texts[0]]);
+  } finally {
+    await oneAtATime.close();
   }
 });
 
