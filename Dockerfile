@@ -14,6 +14,8 @@ RUN npm ci --no-audit --no-fund
 COPY . .
 ENV UNDERSTUDY_CACHE=/var/cache/understudy UNDERSTUDY_DATA_DIR=/data
 ENV NODE_LLAMA_CPP_CMAKE_OPTION_CMAKE_CUDA_ARCHITECTURES=$CUDA_ARCHITECTURES
+# node-llama-cpp samples each sequence's token on libuv's thread pool (4 threads by default); set it to the host's cores.
+ENV UV_THREADPOOL_SIZE=16
 RUN bash deploy/setup.sh && CUDA_ARCHITECTURES=$CUDA_ARCHITECTURES LLAMA_BENCH=/usr/local/bin/llama-bench bash deploy/gpu-node.sh build
 VOLUME ["/data"]
 EXPOSE 3000 8080

@@ -13,6 +13,7 @@ import path from 'node:path';
 import type { Config } from '../config/index.ts';
 import { loadModel } from '../models/index.ts';
 import { ContextFullError } from './context-full.ts';
+import { DecodeRounds } from './decode-rounds.ts';
 import { cutAtStop, type ActionModel, type ChatTurn, type GenerateOptions, type Generation } from './llm.ts';
 
 /** Below this many uncached prompt tokens a sequence evaluates them itself rather than loading a copied state. */
@@ -43,7 +44,7 @@ function toHistory(turns: ChatTurn[], prefix: string): ChatHistoryItem[] {
  * groups of N sequences (N = the largest SAG N): a step takes the free group that caches most of
  * its prompt, evaluates the prompt once and copies that state to the group's other sequences, then
  * samples the N candidates together. Concurrent questions keep their conversations cached in their
- * own groups, and llama.cpp decodes every running sequence in the same batches (unless
+ * own groups, and every running sequence decodes in lock-step rounds that share one batch (unless
  * `agent.batchedDecode` is off: then one sequence decodes at a time).
  */
 export class LlamaActionModel implements ActionModel {
@@ -53,6 +54,7 @@ export class LlamaActionModel implements ActionModel {
   #running = new Set<Promise<unknown>>();
   /** With batched decode off, generations queue here and decode one sequence at a time. */
   #turn: Promise<unknown> = Promise.resolve();
+  readonly #rounds = new DecodeRounds();
   #stateDir: string | undefined;
 
   private constructor(
@@ -130,7 +132,6 @@ export class LlamaActionModel implements ActionModel {
     const start = performance.now();
     const seqs = group.slice(0, n);
     if (n > 1) await this.#sharePrompt(seqs, tokens);
-    // Batched: node-llama-cpp puts every running sequence's next token into one llama.cpp batch.
     const samples: Sample[] = [];
     if (this.batched) samples.push(...(await Promise.all(seqs.map((seq, i) => this.#sample(seq, tokens, opts, seed + i)))));
     else for (const [i, seq] of seqs.entries()) samples.push(await this.#sample(seq, tokens, opts, seed + i));
@@ -167,6 +168,11 @@ export class LlamaActionModel implements ActionModel {
     for (const other of behind) await other.loadStateFromFile(file, { acceptRisk: true });
   }
 
+  /** Decode rounds run and sequence-tokens requested (their ratio: sequences per batch). */
+  get roundStats(): { rounds: number; requests: number } {
+    return { ...this.#rounds.stats };
+  }
+
   /** Forgets every sequence's cached prompt, so the next step starts cold (benchmarks compare cold steps). */
   async clearCache(): Promise<void> {
     await Promise.allSettled(this.#running);
@@ -179,15 +185,18 @@ export class LlamaActionModel implements ActionModel {
     if (keep < seq.nextTokenIndex) await seq.eraseContextTokenRanges([{ start: keep, end: seq.nextTokenIndex }]);
     const out: Token[] = [];
     let firstTokenAt = 0;
-    const sampling = opts.temperature > 0 ? { temperature: opts.temperature, topP: opts.topP, seed } : { temperature: 0 };
     // A stop sequence that just appeared lies in the last few tokens: detokenize only those per token.
     const window = 2 * Math.max(0, ...opts.stop.map((x) => x.length)) + 8;
-    for await (const token of seq.evaluate(tokens.slice(keep), sampling)) {
+    let input = tokens.slice(keep);
+    while (true) {
+      // Each token its own seed: the same seed would redraw the same quantile every step.
+      const token = await this.#rounds.next(seq, input, { temperature: opts.temperature, topP: opts.topP, seed: seed + out.length });
       firstTokenAt ||= performance.now();
       if (this.model.isEogToken(token)) break;
       out.push(token);
       const stopped = cutAtStop(this.model.detokenize(out.slice(-window)), opts.stop).stopped;
       if (stopped || out.length >= opts.maxTokens || opts.signal?.aborted) break;
+      input = [token];
     }
     const endAt = performance.now();
     const text = cutAtStop(this.model.detokenize(out), opts.stop).text;

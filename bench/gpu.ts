@@ -3,11 +3,12 @@
 //   0. whether batched multi-sequence decode gives the model's greedy text on this build
 //   1. single-stream decode tokens/s through understudy over llama.cpp's own llama-bench built
 //      from the same sources (goal ≥ 90%)
+//   1b. where a decode round's time goes (llama.cpp decode, native sampling, the rest)
 //   2. SAG step time N=8 over N=1, cold (goal ≤ 1.3×)
 //   3. questions/s with 16 questions at once over one at a time, each on its own slot of the
 //      shared context (goal ≥ 8×)
 //   4. end-to-end latency p50/p95 from `understudy eval` reports given in BENCH_EVAL_REPORTS
-// BENCH_PARTS (default batching,decode,sag,throughput,latency), BENCH_QUESTIONS (default 16) and
+// BENCH_PARTS (default batching,decode,split,sag,throughput,latency), BENCH_QUESTIONS (default 16) and
 // LLAMA_BENCH (default: llama-bench on PATH) adjust it.
 import { spawnSync } from 'node:child_process';
 import type { Token } from 'node-llama-cpp';
@@ -19,6 +20,7 @@ import { greedyShare } from '../agent/greedy-check.ts';
 import type { ChatTurn } from '../agent/llm.ts';
 import { studentSystemPrompt, taskMessage } from '../agent/prompts.ts';
 import { LlamaActionModel } from '../agent/student.ts';
+import { DecodeRounds } from '../agent/decode-rounds.ts';
 import { loadConfig, repoRoot } from '../config/index.ts';
 import { disposeModels, loadModel, resolveModel, sharedLlama } from '../models/index.ts';
 import { percentile } from '../admin/stats.ts';
@@ -30,6 +32,13 @@ const config = loadConfig({ overrides: { 'agent.maxSteps': 3 } });
 const items = readDataset(path.join(shared, 'math', 'gsm8k_dev.jsonl'), Number(process.env.BENCH_QUESTIONS ?? 16));
 type Row = [what: string, value: string, goal: string];
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+type Rounds = LlamaActionModel['roundStats'];
+/** Adds the decode rounds between two readings of a model's roundStats to `into`. */
+function addRounds(into: Rounds, before: Rounds, after: Rounds): Rounds {
+  into.rounds += after.rounds - before.rounds;
+  into.requests += after.requests - before.requests;
+  return into;
+}
 
 /** Decode speed: understudy's generate() vs llama-bench's tg test on the same file. */
 async function decode(): Promise<Row[]> {
@@ -82,6 +91,55 @@ async function rawDecode(prompts: Token[][]): Promise<number> {
 }
 
 /**
+ * Where a decode round's time goes, at N=1 (greedy) and N=8 (sampled), on understudy's own decode
+ * path: llama.cpp's decode, node-llama-cpp's native sampling (a copy of the whole vocabulary's
+ * logits per sequence, then the sampler chain) and the rest (JS, thread hand-offs). Diagnostic
+ * only: it times calls on node-llama-cpp's internal native context (`_ctx`), which may change.
+ */
+async function split(): Promise<Row[]> {
+  const model = await loadModel(config, config.models.student);
+  const prompt = model.tokenize('Write a long story about a lighthouse keeper.');
+  const rows: Row[] = [];
+  for (const n of [1, N]) {
+    const threads = config.agent.threads > 0 ? { threads: config.agent.threads } : {};
+    const context = await model.createContext({ contextSize: 1024, sequences: n, ...threads });
+    const t = { decode: 0, sample: 0 };
+    const native = (context as unknown as { _ctx: Record<string, unknown> })._ctx;
+    const timed = (name: 'decode' | 'sample', fn: (...a: unknown[]) => Promise<unknown>) => async (...a: unknown[]) => {
+      const s = performance.now();
+      try { return await fn.apply(native, a); } finally { t[name] += performance.now() - s; }
+    };
+    const wrap: Record<string, unknown> = {
+      decodeBatch: timed('decode', native.decodeBatch as () => Promise<unknown>),
+      sampleToken: timed('sample', native.sampleToken as () => Promise<unknown>),
+    };
+    (context as unknown as { _ctx: unknown })._ctx = new Proxy(native, {
+      get: (o, k: string) => wrap[k] ?? (typeof o[k] === 'function' ? (o[k] as Function).bind(o) : o[k]),
+    });
+    const rounds = new DecodeRounds();
+    const seqs = Array.from({ length: n }, () => context.getSequence());
+    let start = 0;
+    await Promise.all(seqs.map(async (seq, i) => {
+      let input = prompt;
+      for (let k = 0; k < DECODE_TOKENS; k++) {
+        const token = await rounds.next(seq, input, { temperature: n > 1 ? 0.4 : 0, topP: 0.8, seed: 1000 * i + k });
+        if (k === 0 && i === 0) {
+          // The prompt's round is over: count from here.
+          Object.assign(t, { decode: 0, sample: 0 });
+          start = performance.now();
+        }
+        input = [token];
+      }
+    }));
+    const perRound = (ms: number) => (ms / (rounds.stats.rounds - 1)).toFixed(3);
+    const wall = performance.now() - start;
+    rows.push([`ms per decode round, N=${n}: all / llama.cpp decode / sampling`, `${perRound(wall)} / ${perRound(t.decode)} / ${perRound(t.sample)}`, n > 1 ? '(sampling summed over sequences)' : '']);
+    await context.dispose();
+  }
+  return rows;
+}
+
+/**
  * SAG: the first step of the same questions, cold, at N=1 and N=8. The N=8 steps' agreement, and
  * the first question's candidates on stderr, show the batched candidates are sane text.
  */
@@ -90,10 +148,13 @@ async function sag(): Promise<Row[]> {
   const oneStep = { ...config, agent: { ...config.agent, maxSteps: 1 } };
   const step: Record<number, number[]> = { 1: [], [N]: [] };
   const agreement: number[] = [];
+  const batch = { rounds: 0, requests: 0 };
   for (const item of items.slice(0, 8)) {
     for (const n of [1, N]) {
       await model.clearCache();
+      const before = model.roundStats;
       const run = await runQuestion(oneStep, null, 'student', model, { question: item.question }, n);
+      if (n === N) addRounds(batch, before, model.roundStats);
       const first = run.steps[0]!;
       step[n]!.push(first.latencyMs);
       if (n === N) agreement.push(first.agreement ?? 0);
@@ -104,6 +165,7 @@ async function sag(): Promise<Row[]> {
   return [
     [`SAG step time N=${N} / N=1 (${step[1]!.length} questions)`, `${(sum(step[N]!) / sum(step[1]!)).toFixed(2)}×`, '≤ 1.30×'],
     [`  mean agreement of the N=${N} steps`, (sum(agreement) / agreement.length).toFixed(2), ''],
+    [`  sequences per decode round, N=${N}`, (batch.requests / batch.rounds).toFixed(2), ''],
   ];
 }
 
@@ -142,13 +204,16 @@ async function throughput(): Promise<Row[]> {
     for (const item of items) await runQuestion(config, null, 'student', pool, { question: item.question }, n);
     const serial = performance.now() - t0;
     await pool.clearCache();
+    const before = pool.roundStats;
     const t1 = performance.now();
     await Promise.all(items.map((item) => runQuestion(config, null, 'student', pool, { question: item.question }, n)));
     const together = performance.now() - t1;
+    const batch = addRounds({ rounds: 0, requests: 0 }, before, pool.roundStats);
     await pool.close();
     const qps = (ms: number) => ((items.length * 1000) / ms).toFixed(2);
     rows.push([`questions/s, ${items.length} at once / one at a time (N=${n})`, `${(serial / together).toFixed(2)}×`, '≥ 8×']);
     rows.push([`  one at a time / at once (N=${n})`, `${qps(serial)} / ${qps(together)} q/s`, '']);
+    rows.push([`  sequences per decode round, at once (N=${n})`, (batch.requests / batch.rounds).toFixed(2), '']);
   }
   return rows;
 }
@@ -162,8 +227,8 @@ async function latency(): Promise<Row[]> {
   });
 }
 
-const partsWanted = (process.env.BENCH_PARTS ?? 'batching,decode,sag,throughput,latency').split(',');
-const measure: Record<string, () => Promise<Row[]>> = { batching, decode, sag, throughput, latency };
+const partsWanted = (process.env.BENCH_PARTS ?? 'batching,decode,split,sag,throughput,latency').split(',');
+const measure: Record<string, () => Promise<Row[]>> = { batching, decode, split, sag, throughput, latency };
 const llama = await sharedLlama();
 console.error(`backend ${llama.gpu || 'cpu'}, student ${config.models.student}`);
 const rows: Row[] = [];

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # One GPU session's measurements, on the device machine, once every deploy/gpu-pack.sh folder is
 # staged (deploy/gpu-node.sh stage): install; train the LoRA on the SFT set and convert it, while
-# the CUDA backend builds; bench:gpu alone on the GPU; Chroma + the wiki ingest; then
-# `understudy eval` of the base and the distilled student (N=1 and N=8), and of the teacher when one
-# is staged, on EVAL_LIMIT GSM8K-dev and HotpotQA questions, all at once. Each call starts what has not started yet (a background job that
-# outlives the call, run from a snapshot of the tree), waits up to WAIT seconds, and copies what is
-# done to $OUT.
-# Usage: deploy/gpu-cycle.sh [WAIT]   env: TRAIN_STEPS (default 60), EVAL_LIMIT (default 50), TEACHER_WAIT (900 s)
+# the CUDA backend builds; bench:gpu alone on the GPU; Chroma + the wiki ingest; then, all at once,
+# `understudy eval` of the base and the distilled student (N=1 and N=8) on EVAL_LIMIT GSM8K-dev and
+# HotpotQA questions, and, when a teacher is staged, its trajectories with and without the
+# first-thought prefix on GENERATE_LIMIT GSM8K-train questions. Each call starts what has not
+# started yet (a background job that outlives the call, run from a snapshot of the tree), waits up
+# to WAIT seconds, and copies what is done to $OUT.
+# Usage: deploy/gpu-cycle.sh [WAIT]   env: TRAIN_STEPS (default 60), EVAL_LIMIT (default 50), TEACHER_WAIT (900 s),
+#   GENERATE_LIMIT (default 30), TEACHER_EVAL (1: evaluate the teacher too; default 0)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 GPU_HOME=${GPU_HOME:-/root/understudy-gpu}
@@ -47,6 +49,14 @@ eval_one() { # who (base|distilled|teacher) N set (gsm8k|wiki): one `understudy 
   pids+=($!)
 }
 
+generate_one() { # --first-thought | --no-first-thought: teacher trajectories on GENERATE_LIMIT GSM8K-train questions
+  local ft=$1 tag=${1#--}
+  [[ $ft == --first-thought ]] && ft=
+  node --import tsx cli/main.ts distill generate --questions "$DATA/math/gsm8k_train.jsonl" --limit "${GENERATE_LIMIT:-30}" \
+    $ft --no-store --cache "$W/generated-$tag.jsonl" > "$W/generate-$tag.log" 2>&1 &
+  pids+=($!)
+}
+
 evals() {
   pids=()
   for who in base distilled; do
@@ -54,11 +64,16 @@ evals() {
       for set in gsm8k wiki; do eval_one "$who" "$n" "$set"; done
     done
   done
-  # A teacher being staged meanwhile (gpu-pack.sh --only teacher, GPU_STAGE=$GPU_HOME/stage-teacher) is evaluated too.
+  # A teacher being staged meanwhile (gpu-pack.sh --only teacher, GPU_STAGE=$GPU_HOME/stage-teacher)
+  # generates trajectories with and without the first-thought prefix on the same questions (and is
+  # evaluated too with TEACHER_EVAL=1).
   local teacher=.cache/models/$(node -p "require('./models/manifest.json').models.teacher.file")
   local deadline=$(( $(date +%s) + ${TEACHER_WAIT:-900} ))
   while [[ -d $GPU_HOME/stage-teacher && ! -f $teacher ]] && (( $(date +%s) < deadline )); do sleep 5; done
-  if [[ -f $teacher ]]; then for set in gsm8k wiki; do eval_one teacher 1 "$set"; done; fi
+  if [[ -f $teacher ]]; then
+    for ft in --first-thought --no-first-thought; do generate_one "$ft"; done
+    if [[ ${TEACHER_EVAL:-0} == 1 ]]; then for set in gsm8k wiki; do eval_one teacher 1 "$set"; done; fi
+  fi
   local failed=0
   for p in "${pids[@]}"; do wait "$p" || failed=1; done
   return $failed
@@ -76,7 +91,7 @@ run() {
   # A build whose batched multi-sequence decode garbles text runs everything after one sequence at a time.
   BENCH_PARTS=batching phase batching npm run -s bench:gpu
   if grep -q 'batched decode garbles' "$W/batching.log"; then export UNDERSTUDY_AGENT_BATCHED_DECODE=false; echo "batched decode off"; fi
-  BENCH_PARTS=decode,sag,throughput phase bench npm run -s bench:gpu
+  BENCH_PARTS=decode,split,sag,throughput phase bench npm run -s bench:gpu
   phase ingest ingest
   [[ -f "$W/train.done" ]] || { echo "no adapter: evaluating the base student only"; }
   phase evals evals

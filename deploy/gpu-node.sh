@@ -26,6 +26,8 @@ exports() {
   echo "export NODE_LLAMA_CPP_CMAKE_OPTION_CMAKE_CUDA_ARCHITECTURES=$(cuda_arch)"
   echo "export PATH=$GPU_HOME/node/bin:\$PATH PYTHONPATH=$GPU_HOME/site\${PYTHONPATH:+:\$PYTHONPATH}"
   echo "export UNDERSTUDY_SHARED_DATA=$GPU_HOME/data NCCL_NVLS_ENABLE=0 TORCH_SYMM_MEM_DISABLE_MULTICAST=1 NVSHMEM_DISABLE_NVLS=1"
+  # node-llama-cpp samples each sequence's token on libuv's thread pool (4 threads by default).
+  echo "export UV_THREADPOOL_SIZE=\${UV_THREADPOOL_SIZE:-$(nproc)}"
 }
 
 case "${1:-}" in

@@ -85,7 +85,7 @@ pack_wheels_and_data() {
 
   # Data: the shared wiki and GSM8K files (never copied into the repo; they travel in the payload).
   data=$GPU/data && rm -rf "$data" && mkdir -p "$data/wiki" "$data/math"
-  cp "$SHARED"/wiki/*.jsonl "$data/wiki/" && cp "$SHARED/math/gsm8k_dev.jsonl" "$data/math/"
+  cp "$SHARED"/wiki/*.jsonl "$data/wiki/" && cp "$SHARED"/math/gsm8k_{dev,train}.jsonl "$data/math/"
   [[ -n "$SFT" ]] && cp -r "$SFT" "$data/sft"
   tar -C "$data" -cJf "$PAYLOAD/data.tar.xz" . && rm -rf "$data"
 }

@@ -48,8 +48,13 @@ const greedyShare = (prompt: Token[], text: string) => greedyShareOf(scorer, pro
 test('greedy SAG candidates decoded in one batch from a copied prompt state are greedy continuations (the Qwen student)', async () => {
   // Candidates may part ways at a near-tie (a batch of 3 sums in another order
   // than a batch of 1), but each must stay the model's own greedy text, not noise.
+  const before = student.roundStats;
   const g = await student.generate(janetStep, { ...greedy, maxTokens: 90, stop: ['<end_code>'] });
+  const after = student.roundStats;
   assert.equal(g.texts.length, 3);
+  // Lock-step rounds: the three candidates share each batch (one at a time would be 1 per round).
+  const perRound = (after.requests - before.requests) / (after.rounds - before.rounds);
+  assert.ok(perRound > 2, `candidates did not decode together: ${perRound.toFixed(2)} sequences per round`);
   for (const text of g.texts) {
     assert.ok(text.trim().length > 0, 'every candidate says something');
     const share = await greedyShare(student.promptTokens(janetStep), text);
@@ -63,6 +68,8 @@ test('with agent.batchedDecode off, candidates decode one at a time from the cop
   try {
     const g = await oneAtATime.generate(janetStep, { ...greedy, maxTokens: 90, stop: ['<end_code>'] });
     assert.ok(g.texts[0]!.trim().length > 0, 'the first candidate says something');
+    const { rounds, requests } = oneAtATime.roundStats;
+    assert.equal(requests, rounds, 'one sequence per round');
     assert.deepEqual(g.texts.slice(1), [g.texts[0], g.texts[0]]);
   } finally {
     await oneAtATime.close();
