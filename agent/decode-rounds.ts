@@ -1,28 +1,29 @@
-import type { ControlledEvaluateInputItem, LlamaContextSequence, Token } from 'node-llama-cpp';
+import type { Token } from 'node-llama-cpp';
 
-/** How a sequence picks its next token: greedy at temperature 0, else seeded top-p sampling. */
-export interface Sampling {
-  temperature: number;
-  topP: number;
-  seed: number;
-}
+/** A sequence's token stream: node-llama-cpp's `LlamaContextSequence.evaluate()` generator. */
+export type TokenStream = AsyncGenerator<Token, void, void | Token | Token[]>;
 
 interface Request {
-  seq: LlamaContextSequence;
-  tokens: Token[];
-  sampling: Sampling;
-  resolve: (token: Token) => void;
+  stream: TokenStream;
+  order: number;
+  resolve: (token: Token | null) => void;
   reject: (err: unknown) => void;
 }
 
 /**
- * Lock-step decoding for every sequence of one llama.cpp context. Each generating sequence asks for
- * its next token here; a round sends all waiting requests to node-llama-cpp in the same tick, so
- * llama.cpp decodes them in one batch, and answers them all at once, so they ask again together.
- * Sequences that each ran their own `evaluate()` loop drifted apart (their samples finish at
- * different times) and split every step into several small batches; on a GPU, where one batch of
- * 8 tokens costs about as much as one token, that made SAG and concurrent questions nearly serial.
- * A request made while a round runs waits for the next round.
+ * Lock-step decoding for every sequence of one llama.cpp context. Each generating sequence asks
+ * for its next token here; a round resumes all waiting token streams in the same tick, so
+ * node-llama-cpp queues their tokens into one llama.cpp batch, and answers them all at once, so
+ * they ask again together. Streams each pulled by their own loop drifted apart (their samples
+ * finish at different times) and split every step into several small batches; on a GPU, where a
+ * batch of 8 tokens costs about as much as one, that made SAG and concurrent questions nearly
+ * serial. Each stream keeps its own sampler (a fresh one per token costs a vocabulary-sized
+ * allocation). A request made while a round runs waits for the next round.
+ *
+ * Order matters: node-llama-cpp gives every sequence its own KV-cache stream, and llama.cpp then
+ * computes a batch in one pass only over a run of consecutive sequence ids, in batch order (a
+ * batch of sequences 3, 1, 2, 0 takes three passes). So a round queues its streams by `order`, the
+ * sequence's id in the context.
  */
 export class DecodeRounds {
   #waiting: Request[] = [];
@@ -31,10 +32,13 @@ export class DecodeRounds {
   /** Rounds run and tokens requested, for benchmarks: their ratio is the mean batch of sequences. */
   readonly stats = { rounds: 0, requests: 0 };
 
-  /** Evaluates `tokens` on `seq` (the uncached prompt, or the last sampled token) and samples the next one. */
-  next(seq: LlamaContextSequence, tokens: Token[], sampling: Sampling): Promise<Token> {
+  /**
+   * The stream's next token (evaluating the prompt first, or the token before), or null when it
+   * ended. `order`: the stream's sequence id in the context (the how-manieth `getSequence()`).
+   */
+  next(stream: TokenStream, order: number): Promise<Token | null> {
     return new Promise((resolve, reject) => {
-      this.#waiting.push({ seq, tokens, sampling, resolve, reject });
+      this.#waiting.push({ stream, order, resolve, reject });
       this.#schedule();
     });
   }
@@ -50,22 +54,16 @@ export class DecodeRounds {
   }
 
   async #round(): Promise<void> {
-    const round = this.#waiting.splice(0);
+    const round = this.#waiting.splice(0).sort((a, b) => a.order - b.order);
     this.#running = true;
     this.stats.rounds++;
     this.stats.requests += round.length;
-    const results = await Promise.allSettled(round.map((r) => evaluateAndSample(r)));
+    const results = await Promise.allSettled(round.map((r) => r.stream.next()));
     this.#running = false;
-    results.forEach((res, i) => (res.status === 'fulfilled' ? round[i]!.resolve(res.value) : round[i]!.reject(res.reason)));
+    results.forEach((res, i) => {
+      if (res.status === 'rejected') round[i]!.reject(res.reason);
+      else round[i]!.resolve(res.value.done ? null : res.value.value);
+    });
     this.#schedule();
   }
-}
-
-async function evaluateAndSample({ seq, tokens, sampling }: Request): Promise<Token> {
-  const options = sampling.temperature > 0 ? sampling : { temperature: 0 };
-  const input = tokens.map((t, i): ControlledEvaluateInputItem => (i === tokens.length - 1 ? [t, { generateNext: { token: true, options } }] : t));
-  const out = await seq.controlledEvaluate(input);
-  const token = out[tokens.length - 1]?.next?.token;
-  if (token == null) throw new Error('llama.cpp sampled no token');
-  return token;
 }

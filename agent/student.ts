@@ -83,6 +83,7 @@ export class LlamaActionModel implements ActionModel {
     const wrapper = resolveChatWrapper(model);
     if (!wrapper) throw new Error(`no chat template found for model ${ref}`);
     const m = new LlamaActionModel(ref, adapter, model, context, wrapper, config.agent.batchedDecode);
+    // Created in order, so a sequence's place in #slots.flat() is its id in the context (decode rounds sort by it).
     m.#slots = Array.from({ length: slots }, () => Array.from({ length: sequences }, () => context.getSequence()));
     m.#free = m.#slots.map((_, i) => i);
     return m;
@@ -187,16 +188,19 @@ export class LlamaActionModel implements ActionModel {
     let firstTokenAt = 0;
     // A stop sequence that just appeared lies in the last few tokens: detokenize only those per token.
     const window = 2 * Math.max(0, ...opts.stop.map((x) => x.length)) + 8;
-    let input = tokens.slice(keep);
-    while (true) {
-      // Each token its own seed: the same seed would redraw the same quantile every step.
-      const token = await this.#rounds.next(seq, input, { temperature: opts.temperature, topP: opts.topP, seed: seed + out.length });
-      firstTokenAt ||= performance.now();
-      if (this.model.isEogToken(token)) break;
-      out.push(token);
-      const stopped = cutAtStop(this.model.detokenize(out.slice(-window)), opts.stop).stopped;
-      if (stopped || out.length >= opts.maxTokens || opts.signal?.aborted) break;
-      input = [token];
+    const sampling = opts.temperature > 0 ? { temperature: opts.temperature, topP: opts.topP, seed } : { temperature: 0 };
+    const stream = seq.evaluate(tokens.slice(keep), sampling);
+    try {
+      const order = this.#slots.flat().indexOf(seq);
+      for (let token = await this.#rounds.next(stream, order); token !== null; token = await this.#rounds.next(stream, order)) {
+        firstTokenAt ||= performance.now();
+        if (this.model.isEogToken(token)) break;
+        out.push(token);
+        const stopped = cutAtStop(this.model.detokenize(out.slice(-window)), opts.stop).stopped;
+        if (stopped || out.length >= opts.maxTokens || opts.signal?.aborted) break;
+      }
+    } finally {
+      await stream.return();
     }
     const endAt = performance.now();
     const text = cutAtStop(this.model.detokenize(out), opts.stop).text;

@@ -120,16 +120,15 @@ async function split(): Promise<Row[]> {
     const seqs = Array.from({ length: n }, () => context.getSequence());
     let start = 0;
     await Promise.all(seqs.map(async (seq, i) => {
-      let input = prompt;
-      for (let k = 0; k < DECODE_TOKENS; k++) {
-        const token = await rounds.next(seq, input, { temperature: n > 1 ? 0.4 : 0, topP: 0.8, seed: 1000 * i + k });
+      const stream = seq.evaluate(prompt, n > 1 ? { temperature: 0.4, topP: 0.8, seed: i } : { temperature: 0 });
+      for (let k = 0; k < DECODE_TOKENS && (await rounds.next(stream, i)) !== null; k++) {
         if (k === 0 && i === 0) {
           // The prompt's round is over: count from here.
           Object.assign(t, { decode: 0, sample: 0 });
           start = performance.now();
         }
-        input = [token];
       }
+      await stream.return();
     }));
     const perRound = (ms: number) => (ms / (rounds.stats.rounds - 1)).toFixed(3);
     const wall = performance.now() - start;
