@@ -3,12 +3,13 @@
 //   0. whether batched multi-sequence decode gives the model's greedy text on this build
 //   1. single-stream decode tokens/s through understudy over llama.cpp's own llama-bench built
 //      from the same sources (goal ≥ 90%)
-//   1b. where a decode round's time goes (llama.cpp decode, native sampling, the rest)
+//   1b. where a decode round's time goes (llama.cpp decode, native sampling, the rest), and what
+//       gaps between the batched sequences' ids cost
 //   2. SAG step time N=8 over N=1, cold (goal ≤ 1.3×)
 //   3. questions/s with 16 questions at once over one at a time, each on its own slot of the
 //      shared context (goal ≥ 8×)
 //   4. end-to-end latency p50/p95 from `understudy eval` reports given in BENCH_EVAL_REPORTS
-// BENCH_PARTS (default batching,decode,split,sag,throughput,latency), BENCH_QUESTIONS (default 16) and
+// BENCH_PARTS (default batching,decode,split,gaps,sag,throughput,latency), BENCH_QUESTIONS (default 16) and
 // LLAMA_BENCH (default: llama-bench on PATH) adjust it.
 import { spawnSync } from 'node:child_process';
 import type { Token } from 'node-llama-cpp';
@@ -139,6 +140,32 @@ async function split(): Promise<Row[]> {
 }
 
 /**
+ * Why batching needs neighbouring sequences: node-llama-cpp gives each sequence its own KV-cache
+ * stream, and llama.cpp then computes one pass per run of consecutive sequence ids in a batch. The
+ * same 8 sequences decode as ids 0–7 and as every other id of a 16-sequence context.
+ */
+async function gaps(): Promise<Row[]> {
+  const model = await loadModel(config, config.models.student);
+  const prompt = model.tokenize('Write a long story about a lighthouse keeper.');
+  const threads = config.agent.threads > 0 ? { threads: config.agent.threads } : {};
+  const rows: Row[] = [];
+  for (const [what, ids] of [['ids 0–7', [0, 1, 2, 3, 4, 5, 6, 7]], ['ids 0, 2, …, 14', [0, 2, 4, 6, 8, 10, 12, 14]], ['id 0 alone', [0]]] as const) {
+    const context = await model.createContext({ contextSize: 1024, sequences: 16, ...threads });
+    const seqs = Array.from({ length: 16 }, () => context.getSequence());
+    const rounds = new DecodeRounds();
+    let start = 0;
+    await Promise.all(ids.map(async (id, i) => {
+      const stream = seqs[id]!.evaluate(prompt, { temperature: 0.4, topP: 0.8, seed: i });
+      for (let k = 0; k < DECODE_TOKENS / 2 && (await rounds.next(stream, id)) !== null; k++) if (k === 0 && i === 0) start = performance.now();
+      await stream.return();
+    }));
+    rows.push([`ms per decode round, ${what} of 16 sequences`, ((performance.now() - start) / (rounds.stats.rounds - 1)).toFixed(2), '']);
+    await context.dispose();
+  }
+  return rows;
+}
+
+/**
  * SAG: the first step of the same questions, cold, at N=1 and N=8. The N=8 steps' agreement, and
  * the first question's candidates on stderr, show the batched candidates are sane text.
  */
@@ -226,8 +253,8 @@ async function latency(): Promise<Row[]> {
   });
 }
 
-const partsWanted = (process.env.BENCH_PARTS ?? 'batching,decode,split,sag,throughput,latency').split(',');
-const measure: Record<string, () => Promise<Row[]>> = { batching, decode, split, sag, throughput, latency };
+const partsWanted = (process.env.BENCH_PARTS ?? 'batching,decode,split,gaps,sag,throughput,latency').split(',');
+const measure: Record<string, () => Promise<Row[]>> = { batching, decode, split, gaps, sag, throughput, latency };
 const llama = await sharedLlama();
 console.error(`backend ${llama.gpu || 'cpu'}, student ${config.models.student}`);
 const rows: Row[] = [];

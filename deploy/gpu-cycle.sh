@@ -91,7 +91,7 @@ run() {
   # A build whose batched multi-sequence decode garbles text runs everything after one sequence at a time.
   BENCH_PARTS=batching phase batching npm run -s bench:gpu
   if grep -q 'batched decode garbles' "$W/batching.log"; then export UNDERSTUDY_AGENT_BATCHED_DECODE=false; echo "batched decode off"; fi
-  BENCH_PARTS=decode,split,sag,throughput phase bench npm run -s bench:gpu
+  BENCH_PARTS=decode,split,gaps,sag,throughput phase bench npm run -s bench:gpu
   phase ingest ingest
   [[ -f "$W/train.done" ]] || { echo "no adapter: evaluating the base student only"; }
   phase evals evals
