@@ -28,8 +28,11 @@ export class DecodeRounds {
   #waiting: Request[] = [];
   #running = false;
   #scheduled = false;
-  /** Rounds run and tokens requested, for benchmarks: their ratio is the mean batch of sequences. */
-  readonly stats = { rounds: 0, requests: 0 };
+  /**
+   * For benchmarks: rounds run, tokens requested (per round: the mean batch of sequences) and the
+   * runs of consecutive sequence ids among them (per round: llama.cpp's passes).
+   */
+  readonly stats = { rounds: 0, requests: 0, passes: 0 };
 
   /**
    * The stream's next token (evaluating the prompt first, or the token before), or null when it
@@ -57,6 +60,7 @@ export class DecodeRounds {
     this.#running = true;
     this.stats.rounds++;
     this.stats.requests += round.length;
+    this.stats.passes += round.filter((r, i) => i === 0 || r.order !== round[i - 1]!.order + 1).length;
     const results = await Promise.allSettled(round.map((r) => r.stream.next()));
     this.#running = false;
     results.forEach((res, i) => {

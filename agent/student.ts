@@ -169,8 +169,8 @@ export class LlamaActionModel implements ActionModel {
     for (const other of behind) await other.loadStateFromFile(file, { acceptRisk: true });
   }
 
-  /** Decode rounds run and sequence-tokens requested (their ratio: sequences per batch). */
-  get roundStats(): { rounds: number; requests: number } {
+  /** Decode rounds run, sequence-tokens requested and llama.cpp passes (see DecodeRounds.stats). */
+  get roundStats(): DecodeRounds['stats'] {
     return { ...this.#rounds.stats };
   }
 

@@ -34,10 +34,12 @@ const items = readDataset(path.join(shared, 'math', 'gsm8k_dev.jsonl'), Number(p
 type Row = [what: string, value: string, goal: string];
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 type Rounds = LlamaActionModel['roundStats'];
+const perRound = (r: Rounds) => `${(r.requests / r.rounds).toFixed(2)} / ${(r.passes / r.rounds).toFixed(2)}`;
 /** Adds the decode rounds between two readings of a model's roundStats to `into`. */
 function addRounds(into: Rounds, before: Rounds, after: Rounds): Rounds {
   into.rounds += after.rounds - before.rounds;
   into.requests += after.requests - before.requests;
+  into.passes += after.passes - before.passes;
   return into;
 }
 
@@ -174,7 +176,7 @@ async function sag(): Promise<Row[]> {
   const oneStep = { ...config, agent: { ...config.agent, maxSteps: 1 } };
   const step: Record<number, number[]> = { 1: [], [N]: [] };
   const agreement: number[] = [];
-  const batch = { rounds: 0, requests: 0 };
+  const batch = { rounds: 0, requests: 0, passes: 0 };
   for (const item of items.slice(0, 8)) {
     for (const n of [1, N]) {
       await model.clearCache();
@@ -191,7 +193,7 @@ async function sag(): Promise<Row[]> {
   return [
     [`SAG step time N=${N} / N=1 (${step[1]!.length} questions)`, `${(sum(step[N]!) / sum(step[1]!)).toFixed(2)}×`, '≤ 1.30×'],
     [`  mean agreement of the N=${N} steps`, (sum(agreement) / agreement.length).toFixed(2), ''],
-    [`  sequences per decode round, N=${N}`, (batch.requests / batch.rounds).toFixed(2), ''],
+    [`  sequences / llama.cpp passes per decode round, N=${N}`, perRound(batch), ''],
   ];
 }
 
@@ -234,12 +236,12 @@ async function throughput(): Promise<Row[]> {
     const t1 = performance.now();
     await Promise.all(items.map((item) => runQuestion(config, null, 'student', pool, { question: item.question }, n)));
     const together = performance.now() - t1;
-    const batch = addRounds({ rounds: 0, requests: 0 }, before, pool.roundStats);
+    const batch = addRounds({ rounds: 0, requests: 0, passes: 0 }, before, pool.roundStats);
     await pool.close();
     const qps = (ms: number) => ((items.length * 1000) / ms).toFixed(2);
     rows.push([`questions/s, ${items.length} at once / one at a time (N=${n})`, `${(serial / together).toFixed(2)}×`, '≥ 8×']);
     rows.push([`  one at a time / at once (N=${n})`, `${qps(serial)} / ${qps(together)} q/s`, '']);
-    rows.push([`  sequences per decode round, at once (N=${n})`, (batch.requests / batch.rounds).toFixed(2), '']);
+    rows.push([`  sequences / llama.cpp passes per decode round, at once (N=${n})`, perRound(batch), '']);
   }
   return rows;
 }
