@@ -15,9 +15,10 @@ interface Request {
  * for its next token here; a round resumes all waiting token streams in the same tick, so
  * node-llama-cpp queues their tokens into one llama.cpp batch, and answers them all at once, so
  * they ask again together. Streams each pulled by their own loop drifted apart (their samples
- * finish at different times) and split every step into several small batches, each costing
- * nearly a full pass on a GPU, where a batch of 8 tokens costs little more than one. Each stream keeps its own sampler (a fresh one per token costs a vocabulary-sized
- * allocation). A request made while a round runs waits for the next round.
+ * finish at different times) and split every step into several small batches, each costing nearly
+ * a full pass on a GPU, where a batch of 8 tokens costs little more than one. Each stream keeps
+ * its own sampler (a fresh one per token costs a vocabulary-sized allocation). A request made
+ * while a round runs waits for the next round.
  *
  * Order matters: node-llama-cpp gives every sequence its own KV-cache stream, and llama.cpp then
  * computes a batch in one pass only over a run of consecutive sequence ids, in batch order (a

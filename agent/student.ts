@@ -191,10 +191,10 @@ export class LlamaActionModel implements ActionModel {
     const sampling = opts.temperature > 0 ? { temperature: opts.temperature, topP: opts.topP, seed } : { temperature: 0 };
     const stream = seq.evaluate(tokens.slice(keep), sampling);
     try {
+      // The stream ends (null) at an end-of-generation token, which it never yields.
       const order = this.#slots.flat().indexOf(seq);
       for (let token = await this.#rounds.next(stream, order); token !== null; token = await this.#rounds.next(stream, order)) {
         firstTokenAt ||= performance.now();
-        if (this.model.isEogToken(token)) break;
         out.push(token);
         const stopped = cutAtStop(this.model.detokenize(out.slice(-window)), opts.stop).stopped;
         if (stopped || out.length >= opts.maxTokens || opts.signal?.aborted) break;

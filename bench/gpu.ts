@@ -12,7 +12,7 @@
 // BENCH_PARTS (default batching,decode,split,gaps,sag,throughput,latency), BENCH_QUESTIONS (default 16) and
 // LLAMA_BENCH (default: llama-bench on PATH) adjust it.
 import { spawnSync } from 'node:child_process';
-import type { Token } from 'node-llama-cpp';
+import type { LlamaContext, Token } from 'node-llama-cpp';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { readDataset, type EvalReport } from '../agent/eval.ts';
@@ -32,6 +32,7 @@ const DECODE_TOKENS = 128;
 const config = loadConfig({ overrides: { 'agent.maxSteps': 3 } });
 const items = readDataset(path.join(shared, 'math', 'gsm8k_dev.jsonl'), Number(process.env.BENCH_QUESTIONS ?? 16));
 type Row = [what: string, value: string, goal: string];
+const threads = config.agent.threads > 0 ? { threads: config.agent.threads } : {};
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 type Rounds = LlamaActionModel['roundStats'];
 const perRound = (r: Rounds) => `${(r.requests / r.rounds).toFixed(2)} / ${(r.passes / r.rounds).toFixed(2)}`;
@@ -75,7 +76,6 @@ async function decode(): Promise<Row[]> {
  */
 async function rawDecode(prompts: Token[][]): Promise<number> {
   const model = await loadModel(config, config.models.student);
-  const threads = config.agent.threads > 0 ? { threads: config.agent.threads } : {};
   const context = await model.createContext({ contextSize: config.models.contextSize, ...threads });
   const seq = context.getSequence();
   const rates: number[] = [];
@@ -94,49 +94,64 @@ async function rawDecode(prompts: Token[][]): Promise<number> {
 }
 
 /**
+ * Decodes `tokens` tokens on the sequences `ids` of a fresh `sequences`-sequence context, in decode
+ * rounds from one prompt (sampled as SAG does, or greedy), and times the rounds after the prompt's.
+ * `instrument` may wrap the context first and returns what to reset when the timing starts.
+ */
+async function timeRounds(
+  sequences: number, ids: readonly number[], tokens: number, sampled: boolean, instrument?: (context: LlamaContext) => () => void,
+): Promise<{ ms: number; rounds: number }> {
+  const model = await loadModel(config, config.models.student);
+  const prompt = model.tokenize('Write a long story about a lighthouse keeper.');
+  const context = await model.createContext({ contextSize: 1024, sequences, ...threads });
+  const reset = instrument?.(context);
+  const seqs = Array.from({ length: sequences }, () => context.getSequence());
+  const rounds = new DecodeRounds();
+  let start = 0;
+  await Promise.all(ids.map(async (id, i) => {
+    const stream = seqs[id]!.evaluate(prompt, sampled ? { temperature: 0.4, topP: 0.8, seed: i } : { temperature: 0 });
+    for (let k = 0; k < tokens && (await rounds.next(stream, id)) !== null; k++) {
+      if (k === 0 && i === 0) {
+        // The prompt's round is over: count from here.
+        reset?.();
+        start = performance.now();
+      }
+    }
+    await stream.return();
+  }));
+  const ms = performance.now() - start;
+  await context.dispose();
+  return { ms, rounds: rounds.stats.rounds - 1 };
+}
+
+/**
  * Where a decode round's time goes, at N=1 (greedy) and N=8 (sampled), on understudy's own decode
  * path: llama.cpp's decode, node-llama-cpp's native sampling (a copy of the whole vocabulary's
  * logits per sequence, then the sampler chain) and the rest (JS, thread hand-offs). Diagnostic
  * only: it times calls on node-llama-cpp's internal native context (`_ctx`), which may change.
  */
 async function split(): Promise<Row[]> {
-  const model = await loadModel(config, config.models.student);
-  const prompt = model.tokenize('Write a long story about a lighthouse keeper.');
   const rows: Row[] = [];
   for (const n of [1, N]) {
-    const threads = config.agent.threads > 0 ? { threads: config.agent.threads } : {};
-    const context = await model.createContext({ contextSize: 1024, sequences: n, ...threads });
     const t = { decode: 0, sample: 0 };
-    const native = (context as unknown as { _ctx: Record<string, unknown> })._ctx;
-    const timed = (name: 'decode' | 'sample', fn: (...a: unknown[]) => Promise<unknown>) => async (...a: unknown[]) => {
-      const s = performance.now();
-      try { return await fn.apply(native, a); } finally { t[name] += performance.now() - s; }
+    const instrument = (context: LlamaContext) => {
+      const native = (context as unknown as { _ctx: Record<string, unknown> })._ctx;
+      const timed = (name: 'decode' | 'sample', fn: (...a: unknown[]) => Promise<unknown>) => async (...a: unknown[]) => {
+        const s = performance.now();
+        try { return await fn.apply(native, a); } finally { t[name] += performance.now() - s; }
+      };
+      const wrap: Record<string, unknown> = {
+        decodeBatch: timed('decode', native.decodeBatch as () => Promise<unknown>),
+        sampleToken: timed('sample', native.sampleToken as () => Promise<unknown>),
+      };
+      (context as unknown as { _ctx: unknown })._ctx = new Proxy(native, {
+        get: (o, k: string) => wrap[k] ?? (typeof o[k] === 'function' ? (o[k] as Function).bind(o) : o[k]),
+      });
+      return () => Object.assign(t, { decode: 0, sample: 0 });
     };
-    const wrap: Record<string, unknown> = {
-      decodeBatch: timed('decode', native.decodeBatch as () => Promise<unknown>),
-      sampleToken: timed('sample', native.sampleToken as () => Promise<unknown>),
-    };
-    (context as unknown as { _ctx: unknown })._ctx = new Proxy(native, {
-      get: (o, k: string) => wrap[k] ?? (typeof o[k] === 'function' ? (o[k] as Function).bind(o) : o[k]),
-    });
-    const rounds = new DecodeRounds();
-    const seqs = Array.from({ length: n }, () => context.getSequence());
-    let start = 0;
-    await Promise.all(seqs.map(async (seq, i) => {
-      const stream = seq.evaluate(prompt, n > 1 ? { temperature: 0.4, topP: 0.8, seed: i } : { temperature: 0 });
-      for (let k = 0; k < DECODE_TOKENS && (await rounds.next(stream, i)) !== null; k++) {
-        if (k === 0 && i === 0) {
-          // The prompt's round is over: count from here.
-          Object.assign(t, { decode: 0, sample: 0 });
-          start = performance.now();
-        }
-      }
-      await stream.return();
-    }));
-    const perRound = (ms: number) => (ms / (rounds.stats.rounds - 1)).toFixed(3);
-    const wall = performance.now() - start;
-    rows.push([`ms per decode round, N=${n}: all / llama.cpp decode / sampling`, `${perRound(wall)} / ${perRound(t.decode)} / ${perRound(t.sample)}`, n > 1 ? '(sampling summed over sequences)' : '']);
-    await context.dispose();
+    const { ms, rounds } = await timeRounds(n, Array.from({ length: n }, (_, i) => i), DECODE_TOKENS, n > 1, instrument);
+    const perRound = (x: number) => (x / rounds).toFixed(3);
+    rows.push([`ms per decode round, N=${n}: all / llama.cpp decode / sampling`, `${perRound(ms)} / ${perRound(t.decode)} / ${perRound(t.sample)}`, n > 1 ? '(sampling summed over sequences)' : '']);
   }
   return rows;
 }
@@ -147,22 +162,10 @@ async function split(): Promise<Row[]> {
  * same 8 sequences decode as ids 0–7 and as every other id of a 16-sequence context.
  */
 async function gaps(): Promise<Row[]> {
-  const model = await loadModel(config, config.models.student);
-  const prompt = model.tokenize('Write a long story about a lighthouse keeper.');
-  const threads = config.agent.threads > 0 ? { threads: config.agent.threads } : {};
   const rows: Row[] = [];
   for (const [what, ids] of [['ids 0–7', [0, 1, 2, 3, 4, 5, 6, 7]], ['ids 0, 2, …, 14', [0, 2, 4, 6, 8, 10, 12, 14]], ['id 0 alone', [0]]] as const) {
-    const context = await model.createContext({ contextSize: 1024, sequences: 16, ...threads });
-    const seqs = Array.from({ length: 16 }, () => context.getSequence());
-    const rounds = new DecodeRounds();
-    let start = 0;
-    await Promise.all(ids.map(async (id, i) => {
-      const stream = seqs[id]!.evaluate(prompt, { temperature: 0.4, topP: 0.8, seed: i });
-      for (let k = 0; k < DECODE_TOKENS / 2 && (await rounds.next(stream, id)) !== null; k++) if (k === 0 && i === 0) start = performance.now();
-      await stream.return();
-    }));
-    rows.push([`ms per decode round, ${what} of 16 sequences`, ((performance.now() - start) / (rounds.stats.rounds - 1)).toFixed(2), '']);
-    await context.dispose();
+    const { ms, rounds } = await timeRounds(16, ids, DECODE_TOKENS / 2, true);
+    rows.push([`ms per decode round, ${what} of 16 sequences`, (ms / rounds).toFixed(2), '']);
   }
   return rows;
 }
