@@ -76,10 +76,12 @@ export interface EvalOptions {
   sagN: number;
   collection?: string;
   retriever: Retriever | null;
-  /** After each question: its row and the report of the rows so far (partial until the last one). */
+  /** Questions answered at once (default 1); the student gets that many slots of one context, so their tokens share decode batches. */
+  parallel?: number;
+  /** After each question: its row, its index in `items` and the report of the rows so far (partial until the last one). */
   onRow?: (row: EvalRow, index: number, report: EvalReport) => void;
   /**
-   * Once aborted, no further question starts: the current one finishes, and the report holds the
+   * Once aborted, no further question starts: the current ones finish, and the report holds the
    * rows done so far, partial, with the abort reason (a string such as 'SIGINT') as `stopped`.
    */
   stop?: AbortSignal;
@@ -91,7 +93,8 @@ export async function runEval(config: Config, o: EvalOptions): Promise<EvalRepor
   let student: LlamaActionModel | null = null;
   let teacher: Teacher | null = null;
   try {
-    if (o.mode === 'student') student = await LlamaActionModel.create(config, 'student', o.sagN);
+    const parallel = o.parallel ?? 1;
+    if (o.mode === 'student') student = await LlamaActionModel.create(config, 'student', o.sagN, parallel);
     else {
       teacher = await createTeacher(config);
       if (!teacher) throw Object.assign(new Error(`eval --mode ${o.mode} needs a teacher; teacher.provider is 'none'`), { userFacing: true });
@@ -106,9 +109,7 @@ export async function runEval(config: Config, o: EvalOptions): Promise<EvalRepor
       startedAt,
     };
     const stopped = () => (o.stop?.aborted ? String(o.stop.reason ?? 'stopped') : null);
-    const rows: EvalRow[] = [];
-    for (const [i, item] of o.items.entries()) {
-      if (o.stop?.aborted) break;
+    const answer = async (item: EvalItem): Promise<EvalRow> => {
       const t0 = performance.now();
       let prediction: string | null = null;
       let steps = 0;
@@ -140,10 +141,22 @@ export async function runEval(config: Config, o: EvalOptions): Promise<EvalRepor
       } catch (e) {
         error = (e as Error).message;
       }
-      const row: EvalRow = { id: item.id, question: item.question, gold: item.answers, prediction, steps, latencyMs: performance.now() - t0, tokens, outcome, error, ...gradeAnswer(prediction, item.answers) };
-      rows.push(row);
-      o.onRow?.(row, i, summarize(meta, rows, stopped()));
-    }
+      return { id: item.id, question: item.question, gold: item.answers, prediction, steps, latencyMs: performance.now() - t0, tokens, outcome, error, ...gradeAnswer(prediction, item.answers) };
+    };
+    // `parallel` workers take the next question as each finishes; rows stay in dataset order.
+    const slots: (EvalRow | undefined)[] = [];
+    const rowsSoFar = () => slots.filter((r): r is EvalRow => r !== undefined);
+    let next = 0;
+    const worker = async () => {
+      while (next < o.items.length && !o.stop?.aborted) {
+        const i = next++;
+        const row = await answer(o.items[i]!);
+        slots[i] = row;
+        o.onRow?.(row, i, summarize(meta, rowsSoFar(), stopped()));
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(parallel, o.items.length) }, worker));
+    const rows = rowsSoFar();
     return summarize(meta, rows, stopped());
   } finally {
     await student?.close();

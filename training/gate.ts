@@ -91,7 +91,7 @@ export async function gate(config: Config, currentAdapter: string | null, candid
   const score = async (who: 'current' | 'candidate', adapter: string | null) => {
     const cfg = studentConfig(config, adapter);
     const report = await runEval(cfg, {
-      dataset: 'gate', items, mode: 'student', sagN: cfg.agent.sagN, collection: cfg.chroma.collection, retriever: o.retriever,
+      dataset: 'gate', items, mode: 'student', sagN: cfg.agent.sagN, parallel: cfg.agent.parallel, collection: cfg.chroma.collection, retriever: o.retriever,
       onRow: (row, i) => o.onRow?.(who, row, i),
     });
     return summarize(report);

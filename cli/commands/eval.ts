@@ -31,11 +31,13 @@ export function evalCommand(program: Command): void {
     .option('--limit <k>', 'only the first K questions', positiveInt)
     .option('--collection <name>', 'the Chroma collection to search (default: chroma.collection)')
     .option('--report <file>', 'write the JSON report here (default: eval-report.json)')
-    .action(async (opts: { dataset: string; mode: EvalMode; sag?: number; limit?: number; collection?: string; report?: string }, cmd: Command) => {
+    .option('--parallel <k>', 'questions answered at once (default: agent.parallel)', positiveInt)
+    .action(async (opts: { dataset: string; mode: EvalMode; sag?: number; limit?: number; collection?: string; report?: string; parallel?: number }, cmd: Command) => {
       const config = withPromotedStudent(configFor(cmd, opts.sag ? { 'agent.sagN': opts.sag } : {}));
       const items = readDataset(opts.dataset, opts.limit);
       const file = opts.report ?? 'eval-report.json';
-      // SIGINT/SIGTERM: finish the current question, then write the report of the rows done so far
+      const parallel = opts.parallel ?? config.agent.parallel;
+      // SIGINT/SIGTERM: finish the current questions, then write the report of the rows done so far
       // (partial) and print the table. A second signal quits at once; the file already holds every
       // row done, since it is rewritten after each question.
       const stop = new AbortController();
@@ -44,7 +46,7 @@ export function evalCommand(program: Command): void {
           console.error(`${sig} again: quitting now; ${file} holds the questions done so far`);
           process.exit(SIGNAL_EXIT[sig] ?? 1);
         }
-        console.error(`${sig}: stopping after the current question (${sig === 'SIGINT' ? 'Ctrl-C' : sig} again quits at once)`);
+        console.error(`${sig}: stopping after the current question${parallel > 1 ? 's' : ''} (${sig === 'SIGINT' ? 'Ctrl-C' : sig} again quits at once)`);
         stop.abort(sig);
       };
       process.on('SIGINT', onSignal);
@@ -65,13 +67,14 @@ export function evalCommand(program: Command): void {
           items,
           mode: opts.mode,
           sagN: config.agent.sagN,
+          parallel,
           collection: opts.collection ?? config.chroma.collection,
           retriever,
           stop: stop.signal,
           onRow: (r, i, sofar) => {
             save(sofar); // first: once its progress line is out, a row is on disk
             const note = r.error ? `  error: ${r.error}` : r.outcome === 'context_full' ? '  (context full)' : '';
-            console.error(`[${i + 1}/${items.length}] ${r.em ? 'ok  ' : r.abstained ? 'abst' : 'miss'} ${(r.latencyMs / 1000).toFixed(1)}s  gold=${r.gold[0]}  got=${(r.prediction ?? '∅').slice(0, 60)}${note}`);
+            console.error(`[${sofar.count}/${items.length}]${parallel > 1 ? ` #${i + 1}` : ''} ${r.em ? 'ok  ' : r.abstained ? 'abst' : 'miss'} ${(r.latencyMs / 1000).toFixed(1)}s  gold=${r.gold[0]}  got=${(r.prediction ?? '∅').slice(0, 60)}${note}`);
           },
         });
         save(report);

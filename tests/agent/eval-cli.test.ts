@@ -72,6 +72,17 @@ test('eval: a failing question is a row with its error and the run goes on (teac
   assert.match(r.stdout, /gsm8k_dev\.jsonl\s+teacher\s+1\s+3\s+0\.0/);
 });
 
+test('eval --parallel: questions run at once on the student\'s slots; the report keeps dataset order', async () => {
+  const r = await evalRun({}, ['--sag', '2', '--parallel', '3']);
+  assert.equal(r.code, 0, r.stderr);
+  const report = readReport(r.report);
+  assert.equal(report.count, 3);
+  assert.deepEqual(report.rows.map((row) => row.id), ['1', '2', '3']);
+  assert.ok(report.rows.every((row) => row.steps >= 1 && row.error === null), JSON.stringify(report.rows));
+  for (const i of [1, 2, 3]) assert.match(r.stderr, new RegExp(`\\[${i}/3\\] #[123] `));
+  assert.match(r.stdout, /gsm8k_dev\.jsonl\s+student\s+2\s+3\s/);
+});
+
 test('eval: SIGINT stops after the current question, writes the partial report and prints the table', async () => {
   const r = await evalRun({}, ['--sag', '1'], 'SIGINT');
   assert.equal(r.code, 130, r.stderr);
