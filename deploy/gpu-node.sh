@@ -7,7 +7,8 @@
 #   build         build node-llama-cpp's llama.cpp backend with CUDA from the bundled source, for
 #                 this GPU's architecture (the prebuilt binary only carries sm_86/89/120 code and
 #                 PTX that the driver would JIT for minutes), plus llama-bench from the same build
-#                 (CUDA_ARCHITECTURES=90 where no GPU is visible, e.g. in docker build)
+#                 (CUDA_ARCHITECTURES=90 where no GPU is visible, e.g. in docker build); first
+#                 patches node-llama-cpp with two context options (deploy/patch-node-llama-cpp.mjs)
 #   env           print the exports that put this Node, the wheels and the data in use
 # GPU_STAGE (default $GPU_HOME/stage) keeps a second pack apart, e.g. `gpu-pack.sh --only teacher`
 # staged while the first one's job runs; install unpacks whatever its manifest holds.
@@ -74,6 +75,8 @@ case "${1:-}" in
     # The source: packed by gpu-pack.sh, or checked out from node-llama-cpp's bundled release (offline).
     [[ -f node_modules/node-llama-cpp/llama/llama.cpp/CMakeLists.txt ]] \
       || node node_modules/node-llama-cpp/dist/cli/cli.js source download --skipBuild --noUsageExample
+    # Adds the kvUnified and backendTopK context options (see the script); idempotent.
+    node deploy/patch-node-llama-cpp.mjs
     node node_modules/node-llama-cpp/dist/cli/cli.js source build --gpu cuda --noUsageExample 2>&1 | grep -v -E '^\s*$|%\s*$' | tail -20
     out=$(dirname "$(find node_modules/node-llama-cpp/llama/localBuilds -name 'libllama*.so' | head -1)")
     src=node_modules/node-llama-cpp/llama/llama.cpp

@@ -28,6 +28,18 @@ export function loadModel(config: Config, ref: string): Promise<LlamaModel> {
   return model;
 }
 
+/**
+ * Options every generating context shares: llama.cpp threads, and the two that
+ * deploy/patch-node-llama-cpp.mjs adds to a source-built addon (prebuilt addons ignore them).
+ */
+export function contextOptions(config: Config): { threads?: number; kvUnified: boolean; backendTopK: number } {
+  return {
+    ...(config.agent.threads > 0 ? { threads: config.agent.threads } : {}),
+    kvUnified: config.agent.kvUnified,
+    backendTopK: config.agent.backendTopK,
+  };
+}
+
 /** Frees every loaded model (at shutdown, and between test files). */
 export async function disposeModels(): Promise<void> {
   const models = [...loaded.values()];

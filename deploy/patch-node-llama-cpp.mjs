@@ -1,0 +1,77 @@
+#!/usr/bin/env node
+// Adds two context options to node-llama-cpp before its llama.cpp backend is built from source
+// (deploy/gpu-node.sh build). Prebuilt addons ignore both options; behaviour there is unchanged.
+//
+//   kvUnified    one KV cache for all of a context's sequences. node-llama-cpp fixes
+//                kv_unified=false, which gives each sequence its own cache stream; llama.cpp then
+//                computes a batch in one pass only per run of consecutive sequence ids, so a batch
+//                of sequences 0, 2, 4 costs three passes (docs/gpu-notes.md measures it).
+//   backendTopK  the GPU keeps each sampled position's K highest logits and copies those to the
+//                host instead of the whole vocabulary, which node-llama-cpp's sampler otherwise
+//                copies for every token under one lock shared by all sequences. node-llama-cpp
+//                samples from the top 40 (its topK default) anyway, so K >= 40 changes no token.
+//
+// Idempotent: a patched file is left alone. Fails loudly when node-llama-cpp's source has moved.
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+const root = path.resolve(process.argv[2] ?? 'node_modules/node-llama-cpp');
+const MARK = 'understudy: kvUnified/backendTopK';
+
+const edits = {
+  'llama/addon/AddonContext.h': [
+    ['        bool memoryDisposed = false;\n',
+      `        bool memoryDisposed = false;\n        // ${MARK}\n        std::vector<llama_sampler_seq_config> backendSamplers;\n`],
+  ],
+  'llama/addon/AddonContext.cpp': [
+    ['        if (options.Has("swaFullCache")) {\n            context_params.swa_full = options.Get("swaFullCache").As<Napi::Boolean>().Value();\n        }\n',
+      `        if (options.Has("swaFullCache")) {
+            context_params.swa_full = options.Get("swaFullCache").As<Napi::Boolean>().Value();
+        }
+
+        // ${MARK}
+        if (options.Has("kvUnified")) {
+            context_params.kv_unified = options.Get("kvUnified").As<Napi::Boolean>().Value();
+        }
+
+        if (options.Has("backendTopK") && options.Get("backendTopK").As<Napi::Number>().Int32Value() > 0) {
+            const auto k = options.Get("backendTopK").As<Napi::Number>().Int32Value();
+            for (uint32_t seq = 0; seq < context_params.n_seq_max; seq++) {
+                auto * chain = llama_sampler_chain_init(llama_sampler_chain_default_params());
+                llama_sampler_chain_add(chain, llama_sampler_init_top_k(k));
+                backendSamplers.push_back({ (llama_seq_id) seq, chain });
+            }
+            context_params.samplers = backendSamplers.data();
+            context_params.n_samplers = backendSamplers.size();
+        }
+`],
+    ['        llama_free(currentCtx);\n',
+      `        llama_free(currentCtx);\n        // ${MARK}\n        for (auto & s : backendSamplers) llama_sampler_free(s.sampler);\n        backendSamplers.clear();\n`],
+  ],
+  'dist/evaluator/LlamaContext/LlamaContext.js': [
+    ['experimentalKvCacheKeyType, experimentalKvCacheValueType, _embeddings, _ranking }) {',
+      `experimentalKvCacheKeyType, experimentalKvCacheValueType, _embeddings, _ranking, kvUnified, backendTopK }) { // ${MARK}`],
+    ['            swaFullCache: this._swaFullCache\n        }));',
+      '            swaFullCache: this._swaFullCache,\n            kvUnified,\n            backendTopK\n        }));'],
+    ['        const kvUnified = false;\n', `        const kvUnified = options.kvUnified ?? false; // ${MARK}\n`],
+  ],
+};
+
+for (const [file, pairs] of Object.entries(edits)) {
+  const p = path.join(root, file);
+  let text = readFileSync(p, 'utf8');
+  if (text.includes(MARK)) {
+    console.log(`already patched: ${file}`);
+    continue;
+  }
+  for (const [find, replace] of pairs) {
+    const at = text.indexOf(find);
+    if (at < 0 || text.indexOf(find, at + 1) >= 0) {
+      console.error(`${p}: expected exactly one ${JSON.stringify(find.slice(0, 60))}; node-llama-cpp changed, update this patch`);
+      process.exit(1);
+    }
+    text = text.slice(0, at) + replace + text.slice(at + find.length);
+  }
+  writeFileSync(p, text);
+  console.log(`patched: ${file}`);
+}
