@@ -14,6 +14,10 @@ export interface GenerateOptions {
   /** Text the assistant turn starts with; candidates continue it (not included in `texts`). */
   prefix?: string;
   signal?: AbortSignal;
+  /** SAG: candidate `index` has finished decoding (not called for one cut short by `enough`). */
+  onCandidate?: (index: number, text: string) => void;
+  /** SAG early stop: once aborted, the candidates still decoding stop; their texts come back cut short. */
+  enough?: AbortSignal;
 }
 
 export interface Generation {

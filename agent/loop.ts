@@ -7,7 +7,7 @@ import type { ActionModel, ChatTurn, Generation } from './llm.ts';
 import { observationOf } from './observation.ts';
 import { END_CODE, parseAction, STOP_SEQUENCES } from './parse.ts';
 import { finalFromMemoryPrompt, taskMessage } from './prompts.ts';
-import { selectAction } from './sag.ts';
+import { SagStep } from './sag.ts';
 import { mergeSources, type SearchTool } from './tools.ts';
 
 export interface RunOptions {
@@ -22,6 +22,8 @@ export interface RunOptions {
   maxSteps: number;
   /** Candidates per step; 1 = plain greedy-ish decoding, >1 = SAG. */
   n: number;
+  /** SAG stops the candidates still decoding once more than half of all N agree (see SagStep). */
+  sagEarlyStop: boolean;
   temperature: number;
   topP: number;
   maxTokens: number;
@@ -69,6 +71,7 @@ export async function runAgent(o: RunOptions): Promise<AgentRun> {
       // one may open with the first-thought prefix.
       const prefix = i === 0 && o.firstThought ? `Thought: ${o.firstThought.trim()}\n\n` : o.who === 'student' ? 'Thought:' : '';
       let gen: Generation;
+      const sag = o.n > 1 ? new SagStep(sandbox, o.n, o.sagEarlyStop) : null;
       try {
         gen = await o.model.generate(turns, {
           n: o.n,
@@ -78,8 +81,11 @@ export async function runAgent(o: RunOptions): Promise<AgentRun> {
           stop: STOP_SEQUENCES,
           prefix,
           signal: o.signal,
+          onCandidate: sag ? (i, text) => sag.add(i, prefix + text) : undefined,
+          enough: sag?.enough,
         });
       } catch (e) {
+        await sag?.discard();
         const full = contextFullOf(e);
         if (!full || o.signal?.aborted) throw e;
         // Out of context is a normal end: the steps so far stay, and the answer comes from memory if that still fits.
@@ -98,11 +104,11 @@ export async function runAgent(o: RunOptions): Promise<AgentRun> {
       let observation: string;
       let result: ActionResult | null = null;
       let extra: Pick<StepRecord, 'candidates' | 'agreement'> = {};
-      if (texts.length > 1) {
-        const sag = await selectAction(sandbox, texts);
-        sandbox = sag.sandbox;
-        ({ text, parsed: { code, thought }, result, observation } = sag.chosen);
-        extra = { candidates: sag.records, agreement: sag.agreement };
+      if (sag) {
+        const voted = await sag.finish(texts);
+        sandbox = voted.sandbox;
+        ({ text, parsed: { code, thought }, result, observation } = voted.chosen);
+        extra = { candidates: voted.records, agreement: voted.agreement };
       } else {
         text = texts[0] ?? '';
         const parsed = parseAction(text);

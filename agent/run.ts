@@ -43,6 +43,7 @@ export function runQuestion(
     search,
     maxSteps: cfg.maxSteps,
     n,
+    sagEarlyStop: cfg.sagEarlyStop,
     temperature: cfg.temperature,
     topP: cfg.topP,
     maxTokens: cfg.maxTokensPerStep,

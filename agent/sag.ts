@@ -27,21 +27,75 @@ function keyOf(c: Candidate): string | null {
   return `obs:${c.observation}`;
 }
 
+/** Parses a candidate and runs its code on its own fork of the step's sandbox. */
+async function runCandidate(sandbox: Sandbox, text: string): Promise<Candidate> {
+  const parsed = parseAction(text);
+  if (!parsed.code) return { text, parsed, result: null, observation: parsed.error!, sandbox: null };
+  const fork = await sandbox.fork();
+  const result = await fork.run(parsed.code);
+  return { text, parsed, result, observation: observationOf(result), sandbox: fork };
+}
+
+const STOPPED = 'not finished: a majority of the candidates already agreed';
+
 /**
- * Self-consistent action generation: each candidate's code runs on its own fork of the step's
- * sandbox (so candidates neither see each other's state nor re-run tool calls), failures are
- * dropped, and the rest vote. The winner's fork carries the run on; the others are disposed.
+ * Self-consistent action generation over one step's N candidates: each candidate's code runs on
+ * its own fork of the step's sandbox (so candidates neither see each other's state nor re-run
+ * tool calls), failures are dropped, and the rest vote. The winner's fork carries the run on; the
+ * others are disposed.
+ *
+ * Candidates are added as each one finishes decoding (`add`), so they run while the others still
+ * decode. With `earlyStop`, once more than half of all N agree, `enough` aborts: no candidate
+ * still decoding could change the winner, so the step need not wait for its longest one. Those are
+ * recorded as stopped and count as disagreeing, so `agreement` is then a lower bound.
  */
-export async function selectAction(sandbox: Sandbox, texts: string[]): Promise<SagOutcome> {
-  const candidates = await Promise.all(
-    texts.map(async (text): Promise<Candidate> => {
-      const parsed = parseAction(text);
-      if (!parsed.code) return { text, parsed, result: null, observation: parsed.error!, sandbox: null };
-      const fork = await sandbox.fork();
-      const result = await fork.run(parsed.code);
-      return { text, parsed, result, observation: observationOf(result), sandbox: fork };
-    }),
-  );
+export class SagStep {
+  readonly #enough = new AbortController();
+  readonly #pending = new Map<number, Promise<Candidate>>();
+  readonly #keys = new Map<number, string | null>();
+
+  constructor(private readonly sandbox: Sandbox, private readonly n: number, private readonly earlyStop: boolean) {}
+
+  /** Aborts once the vote is decided (early stop); the model stops the candidates still decoding. */
+  get enough(): AbortSignal {
+    return this.#enough.signal;
+  }
+
+  /** Candidate `index` finished decoding with `text`. */
+  add(index: number, text: string): void {
+    const candidate = runCandidate(this.sandbox, text).then((c) => {
+      this.#keys.set(index, keyOf(c));
+      if (this.earlyStop && this.#largestGroup() * 2 > this.n) this.#enough.abort();
+      return c;
+    });
+    candidate.catch(() => undefined); // a failure surfaces in finish() or discard(), not as an unhandled rejection
+    this.#pending.set(index, candidate);
+  }
+
+  /** The generation failed: frees the forks of the candidates that ran. */
+  async discard(): Promise<void> {
+    for (const c of await Promise.allSettled(this.#pending.values())) if (c.status === 'fulfilled') c.value.sandbox?.dispose();
+  }
+
+  #largestGroup(): number {
+    const sizes = new Map<string, number>();
+    for (const k of this.#keys.values()) if (k !== null) sizes.set(k, (sizes.get(k) ?? 0) + 1);
+    return Math.max(0, ...sizes.values());
+  }
+
+  /**
+   * Votes once the generation has returned all N texts: candidates never added are run now, unless
+   * the vote was decided early, which is why they did not finish.
+   */
+  async finish(texts: string[]): Promise<SagOutcome> {
+    for (const [i, text] of texts.entries()) if (!this.#pending.has(i) && !this.enough.aborted) this.add(i, text);
+    const stopped = (text: string): Candidate => ({ text, parsed: { thought: '', code: null, error: STOPPED }, result: null, observation: STOPPED, sandbox: null });
+    const candidates = await Promise.all(texts.map((text, i) => this.#pending.get(i) ?? stopped(text)));
+    return decide(this.sandbox, candidates);
+  }
+}
+
+function decide(sandbox: Sandbox, candidates: Candidate[]): SagOutcome {
   const keys = candidates.map(keyOf);
   const { winner, votes, agreement } = vote(keys);
   const chosen = candidates[winner]!;

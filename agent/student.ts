@@ -7,11 +7,9 @@ import {
   type LlamaModel,
   type Token,
 } from 'node-llama-cpp';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Config } from '../config/index.ts';
-import { loadModel } from '../models/index.ts';
+import { contextOptions, loadModel } from '../models/index.ts';
 import { ContextFullError } from './context-full.ts';
 import { DecodeRounds } from './decode-rounds.ts';
 import { cutAtStop, type ActionModel, type ChatTurn, type GenerateOptions, type Generation } from './llm.ts';
@@ -55,7 +53,6 @@ export class LlamaActionModel implements ActionModel {
   /** With batched decode off, generations queue here and decode one sequence at a time. */
   #turn: Promise<unknown> = Promise.resolve();
   readonly #rounds = new DecodeRounds();
-  #stateDir: string | undefined;
 
   private constructor(
     readonly name: string,
@@ -77,7 +74,7 @@ export class LlamaActionModel implements ActionModel {
     const context = await model.createContext({
       contextSize: config.models.contextSize,
       sequences: sequences * slots,
-      ...(config.agent.threads > 0 ? { threads: config.agent.threads } : {}),
+      ...contextOptions(config),
       ...(adapter ? { lora: { adapters: [{ filePath: path.resolve(adapter) }] } } : {}),
     });
     const wrapper = resolveChatWrapper(model);
@@ -134,8 +131,8 @@ export class LlamaActionModel implements ActionModel {
     const seqs = group.slice(0, n);
     if (n > 1) await this.#sharePrompt(seqs, tokens);
     const samples: Sample[] = [];
-    if (this.batched) samples.push(...(await Promise.all(seqs.map((seq, i) => this.#sample(seq, tokens, opts, seed + i)))));
-    else for (const [i, seq] of seqs.entries()) samples.push(await this.#sample(seq, tokens, opts, seed + i));
+    if (this.batched) samples.push(...(await Promise.all(seqs.map((seq, i) => this.#sample(seq, tokens, opts, i, seed + i)))));
+    else for (const [i, seq] of seqs.entries()) samples.push(await this.#sample(seq, tokens, opts, i, seed + i));
     const firstToken = Math.max(...samples.map((s) => s.firstTokenAt));
     const end = Math.max(...samples.map((s) => s.endAt));
     return {
@@ -149,9 +146,9 @@ export class LlamaActionModel implements ActionModel {
 
   /**
    * The N candidates share one prompt: evaluate it once, on the sequence that already caches most
-   * of it, and copy that sequence's state into the others (llama.cpp's sequence state save/load),
-   * so a SAG step costs one prefill instead of N. The last prompt token is left for each sequence
-   * to evaluate itself, which gives every candidate its own first-token logits.
+   * of it, and copy that sequence's KV cells into the others, so a SAG step costs one prefill
+   * instead of N. The last prompt token is left for each sequence to evaluate itself, which gives
+   * every candidate its own first-token logits.
    */
   async #sharePrompt(seqs: LlamaContextSequence[], tokens: Token[]): Promise<void> {
     const prefix = tokens.slice(0, -1);
@@ -163,10 +160,7 @@ export class LlamaActionModel implements ActionModel {
     const keep = cached[lead]!;
     if (keep < seq.nextTokenIndex) await seq.eraseContextTokenRanges([{ start: keep, end: seq.nextTokenIndex }]);
     if (keep < prefix.length) await seq.evaluateWithoutGeneratingNewTokens(prefix.slice(keep));
-    this.#stateDir ??= mkdtempSync(path.join(tmpdir(), 'understudy-sag-'));
-    const file = path.join(this.#stateDir, `slot-${this.#slots.findIndex((g) => g.includes(seq))}.state`);
-    await seq.saveStateToFile(file);
-    for (const other of behind) await other.loadStateFromFile(file, { acceptRisk: true });
+    for (const other of behind) await copySequence(seq, other, prefix.length);
   }
 
   /** Decode rounds run, sequence-tokens requested and llama.cpp passes (see DecodeRounds.stats). */
@@ -180,12 +174,13 @@ export class LlamaActionModel implements ActionModel {
     for (const seq of this.#slots.flat()) await seq.clearHistory();
   }
 
-  async #sample(seq: LlamaContextSequence, tokens: Token[], opts: GenerateOptions, seed: number): Promise<Sample> {
+  async #sample(seq: LlamaContextSequence, tokens: Token[], opts: GenerateOptions, index: number, seed: number): Promise<Sample> {
     // Keep the cached prefix this sequence shares with the prompt; evaluate at least one token for fresh logits.
     const keep = Math.min(seq.compareContextTokens(tokens).firstDifferentIndex, tokens.length - 1);
     if (keep < seq.nextTokenIndex) await seq.eraseContextTokenRanges([{ start: keep, end: seq.nextTokenIndex }]);
     const out: Token[] = [];
     let firstTokenAt = 0;
+    let cut = false;
     // A stop sequence that just appeared lies in the last few tokens: detokenize only those per token.
     const window = 2 * Math.max(0, ...opts.stop.map((x) => x.length)) + 8;
     const sampling = opts.temperature > 0 ? { temperature: opts.temperature, topP: opts.topP, seed } : { temperature: 0 };
@@ -198,18 +193,35 @@ export class LlamaActionModel implements ActionModel {
         out.push(token);
         const stopped = cutAtStop(this.model.detokenize(out.slice(-window)), opts.stop).stopped;
         if (stopped || out.length >= opts.maxTokens || opts.signal?.aborted) break;
+        if (opts.enough?.aborted) {
+          cut = true;
+          break;
+        }
       }
     } finally {
       await stream.return();
     }
     const endAt = performance.now();
     const text = cutAtStop(this.model.detokenize(out), opts.stop).text;
+    if (!cut && !opts.signal?.aborted) opts.onCandidate?.(index, text);
     return { text, tokens: out.length, firstTokenAt: firstTokenAt || endAt, endAt };
   }
 
   async close(): Promise<void> {
     await Promise.allSettled(this.#running);
     await this.context.dispose();
-    if (this.#stateDir) rmSync(this.#stateDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Makes `to` hold `from`'s first `length` tokens, by llama.cpp's in-memory sequence copy
+ * (llama_memory_seq_cp: a copy on the device, or shared cells with a unified KV cache).
+ * node-llama-cpp uses it for its own prefix sharing but keeps it internal (pinned at 3.22.1);
+ * the public alternative, a state save/load through a file, costs a trip through host memory
+ * and disk per candidate. A copy that does not cover the prefix leaves `to` empty, to be
+ * evaluated from scratch.
+ */
+async function copySequence(from: LlamaContextSequence, to: LlamaContextSequence, length: number): Promise<void> {
+  const internal = to as unknown as { _copyStateFromOtherSequence(other: LlamaContextSequence, upToTokenIndex: number): Promise<boolean> };
+  if (!(await internal._copyStateFromOtherSequence(from, length))) await to.clearHistory();
 }

@@ -23,7 +23,7 @@ import { studentSystemPrompt, taskMessage } from '../agent/prompts.ts';
 import { LlamaActionModel } from '../agent/student.ts';
 import { DecodeRounds } from '../agent/decode-rounds.ts';
 import { loadConfig, repoRoot } from '../config/index.ts';
-import { disposeModels, loadModel, resolveModel, sharedLlama } from '../models/index.ts';
+import { contextOptions, disposeModels, loadModel, resolveModel, sharedLlama } from '../models/index.ts';
 import { percentile } from '../admin/stats.ts';
 
 const shared = process.env.UNDERSTUDY_SHARED_DATA ?? path.resolve(repoRoot, '../shared/data');
@@ -32,7 +32,7 @@ const DECODE_TOKENS = 128;
 const config = loadConfig({ overrides: { 'agent.maxSteps': 3 } });
 const items = readDataset(path.join(shared, 'math', 'gsm8k_dev.jsonl'), Number(process.env.BENCH_QUESTIONS ?? 16));
 type Row = [what: string, value: string, goal: string];
-const threads = config.agent.threads > 0 ? { threads: config.agent.threads } : {};
+const contextExtras = contextOptions(config);
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 type Rounds = LlamaActionModel['roundStats'];
 const perRound = (r: Rounds) => `${(r.requests / r.rounds).toFixed(2)} / ${(r.passes / r.rounds).toFixed(2)}`;
@@ -76,7 +76,7 @@ async function decode(): Promise<Row[]> {
  */
 async function rawDecode(prompts: Token[][]): Promise<number> {
   const model = await loadModel(config, config.models.student);
-  const context = await model.createContext({ contextSize: config.models.contextSize, ...threads });
+  const context = await model.createContext({ contextSize: config.models.contextSize, ...contextExtras });
   const seq = context.getSequence();
   const rates: number[] = [];
   for (const p of [prompts[0]!, ...prompts]) {
@@ -93,17 +93,26 @@ async function rawDecode(prompts: Token[][]): Promise<number> {
   return percentile(rates.slice(1), 50)!;
 }
 
+interface RoundsRun {
+  sequences: number;
+  ids: readonly number[];
+  tokens: number;
+  /** Sampled as SAG does, or greedy. */
+  sampled: boolean;
+  /** Overrides of the configured context options (kvUnified, backendTopK). */
+  context?: Partial<typeof contextExtras>;
+  /** Wraps the context first; returns what to reset when the timing starts. */
+  instrument?: (context: LlamaContext) => () => void;
+}
+
 /**
  * Decodes `tokens` tokens on the sequences `ids` of a fresh `sequences`-sequence context, in decode
- * rounds from one prompt (sampled as SAG does, or greedy), and times the rounds after the prompt's.
- * `instrument` may wrap the context first and returns what to reset when the timing starts.
+ * rounds from one prompt, and times the rounds after the prompt's.
  */
-async function timeRounds(
-  sequences: number, ids: readonly number[], tokens: number, sampled: boolean, instrument?: (context: LlamaContext) => () => void,
-): Promise<{ ms: number; rounds: number }> {
+async function timeRounds({ sequences, ids, tokens, sampled, context: extras, instrument }: RoundsRun): Promise<{ ms: number; rounds: number }> {
   const model = await loadModel(config, config.models.student);
   const prompt = model.tokenize('Write a long story about a lighthouse keeper.');
-  const context = await model.createContext({ contextSize: 1024, sequences, ...threads });
+  const context = await model.createContext({ contextSize: 1024, sequences, ...contextExtras, ...extras });
   const reset = instrument?.(context);
   const seqs = Array.from({ length: sequences }, () => context.getSequence());
   const rounds = new DecodeRounds();
@@ -132,7 +141,8 @@ async function timeRounds(
  */
 async function split(): Promise<Row[]> {
   const rows: Row[] = [];
-  for (const n of [1, N]) {
+  // Off, and as configured: the GPU's top-K leaves node-llama-cpp far fewer candidates to copy.
+  for (const [n, topK] of [1, N].flatMap((n) => [...new Set([0, contextExtras.backendTopK])].map((k) => [n, k] as const))) {
     const t = { decode: 0, sample: 0 };
     const instrument = (context: LlamaContext) => {
       const native = (context as unknown as { _ctx: Record<string, unknown> })._ctx;
@@ -149,23 +159,27 @@ async function split(): Promise<Row[]> {
       });
       return () => Object.assign(t, { decode: 0, sample: 0 });
     };
-    const { ms, rounds } = await timeRounds(n, Array.from({ length: n }, (_, i) => i), DECODE_TOKENS, n > 1, instrument);
+    const ids = Array.from({ length: n }, (_, i) => i);
+    const { ms, rounds } = await timeRounds({ sequences: n, ids, tokens: DECODE_TOKENS, sampled: n > 1, context: { backendTopK: topK }, instrument });
     const perRound = (x: number) => (x / rounds).toFixed(3);
-    rows.push([`ms per decode round, N=${n}: all / llama.cpp decode / sampling`, `${perRound(ms)} / ${perRound(t.decode)} / ${perRound(t.sample)}`, n > 1 ? '(sampling summed over sequences)' : '']);
+    rows.push([`ms per decode round, N=${n}, backendTopK ${topK}: all / decode / sampling`, `${perRound(ms)} / ${perRound(t.decode)} / ${perRound(t.sample)}`, n > 1 ? '(sampling summed over sequences)' : '']);
   }
   return rows;
 }
 
 /**
- * Why batching needs neighbouring sequences: node-llama-cpp gives each sequence its own KV-cache
- * stream, and llama.cpp then computes one pass per run of consecutive sequence ids in a batch. The
- * same 8 sequences decode as ids 0–7 and as every other id of a 16-sequence context.
+ * Why batching needs neighbouring sequences or one KV cache: with a KV-cache stream per sequence
+ * (node-llama-cpp's fixed choice), llama.cpp computes one pass per run of consecutive sequence ids
+ * in a batch. The same 8 sequences decode as ids 0–7 and as every other id of a 16-sequence
+ * context, with kvUnified off and on (on needs the patched build; elsewhere both rows match).
  */
 async function gaps(): Promise<Row[]> {
   const rows: Row[] = [];
-  for (const [what, ids] of [['ids 0–7', [0, 1, 2, 3, 4, 5, 6, 7]], ['ids 0, 2, …, 14', [0, 2, 4, 6, 8, 10, 12, 14]], ['id 0 alone', [0]]] as const) {
-    const { ms, rounds } = await timeRounds(16, ids, DECODE_TOKENS / 2, true);
-    rows.push([`ms per decode round, ${what} of 16 sequences`, (ms / rounds).toFixed(2), '']);
+  for (const kvUnified of [false, true]) {
+    for (const [what, ids] of [['ids 0–7', [0, 1, 2, 3, 4, 5, 6, 7]], ['ids 0, 2, …, 14', [0, 2, 4, 6, 8, 10, 12, 14]], ['id 0 alone', [0]]] as const) {
+      const { ms, rounds } = await timeRounds({ sequences: 16, ids, tokens: DECODE_TOKENS / 2, sampled: true, context: { kvUnified } });
+      rows.push([`ms per decode round, ${what} of 16, kvUnified ${kvUnified}`, (ms / rounds).toFixed(2), '']);
+    }
   }
   return rows;
 }
@@ -179,6 +193,7 @@ async function sag(): Promise<Row[]> {
   const oneStep = { ...config, agent: { ...config.agent, maxSteps: 1 } };
   const step: Record<number, number[]> = { 1: [], [N]: [] };
   const agreement: number[] = [];
+  let stopped = 0;
   const batch = { rounds: 0, requests: 0, passes: 0 };
   for (const item of items.slice(0, 8)) {
     for (const n of [1, N]) {
@@ -189,13 +204,15 @@ async function sag(): Promise<Row[]> {
       const first = run.steps[0]!;
       step[n]!.push(first.latencyMs);
       if (n === N) agreement.push(first.agreement ?? 0);
+      if (n === N) stopped += (first.candidates ?? []).filter((c) => c.error?.startsWith('not finished')).length;
       if (n === N && agreement.length === 1) for (const c of first.candidates ?? []) console.error('candidate:', JSON.stringify(c.text.slice(0, 160)));
     }
   }
   await model.close();
   return [
     [`SAG step time N=${N} / N=1 (${step[1]!.length} questions)`, `${(sum(step[N]!) / sum(step[1]!)).toFixed(2)}×`, '≤ 1.30×'],
-    [`  mean agreement of the N=${N} steps`, (sum(agreement) / agreement.length).toFixed(2), ''],
+    [`  mean agreement of the N=${N} steps`, (sum(agreement) / agreement.length).toFixed(2), config.agent.sagEarlyStop ? '(early stop: a lower bound)' : ''],
+    [`  candidates stopped early per N=${N} step (agent.sagEarlyStop ${config.agent.sagEarlyStop})`, (stopped / agreement.length).toFixed(2), ''],
     [`  sequences / llama.cpp passes per decode round, N=${N}`, perRound(batch), ''],
   ];
 }
@@ -268,5 +285,5 @@ for (const part of partsWanted) {
   rows.push(...(await measure[part]()));
 }
 await disposeModels();
-console.log(`bench:gpu — ${llama.gpu || 'cpu'} ${(await llama.getGpuDeviceNames()).join(', ')}, student ${config.models.student}`);
+console.log(`bench:gpu — ${llama.gpu || 'cpu'} ${(await llama.getGpuDeviceNames()).join(', ')}, student ${config.models.student}, kvUnified ${contextExtras.kvUnified}, backendTopK ${contextExtras.backendTopK}`);
 for (const [what, value, goal] of rows) console.log(`${what.padEnd(56)} ${value.padStart(16)}  ${goal}`);

@@ -46,6 +46,8 @@ export const configSchema = z
       .object({
         maxSteps: z.number().int().min(1).max(50).default(5),
         sagN: z.number().int().min(1).max(32).default(8),
+        /** Stop a SAG step's remaining candidates once more than half of all N agree (the winner can no longer change). */
+        sagEarlyStop: z.boolean().default(true),
         temperature: z.number().min(0).max(2).default(0.4),
         topP: z.number().gt(0).max(1).default(0.8),
         maxTokensPerStep: z.number().int().min(16).default(512),
@@ -62,6 +64,18 @@ export const configSchema = z
          * garble text: `npm run bench:gpu` (part `batching`) measures it.
          */
         batchedDecode: z.boolean().default(true),
+        /**
+         * One KV cache for all sequences of a context, so llama.cpp decodes any set of them in one
+         * pass. Takes effect only in an addon built by `deploy/gpu-node.sh build`, which patches
+         * node-llama-cpp (deploy/patch-node-llama-cpp.mjs); prebuilt addons ignore it.
+         */
+        kvUnified: z.boolean().default(true),
+        /**
+         * The GPU sends the host each sampled token's K highest logits instead of the whole
+         * vocabulary; node-llama-cpp samples from its top 40 anyway, so K ≥ 40 changes no token.
+         * 0 = off. Same build condition as kvUnified.
+         */
+        backendTopK: z.number().int().min(0).max(1000).default(40),
       })
       .strict()
       .default({}),

@@ -8,7 +8,8 @@
 # started yet (a background job that outlives the call, run from a snapshot of the tree), waits up
 # to WAIT seconds, and copies what is done to $OUT.
 # Usage: deploy/gpu-cycle.sh [WAIT]   env: TRAIN_STEPS (default 60), EVAL_LIMIT (default 50), TEACHER_WAIT (900 s),
-#   GENERATE_LIMIT (default 30), TEACHER_EVAL (1: evaluate the teacher too; default 0)
+#   GENERATE_LIMIT (default 30), TEACHER_EVAL (1: evaluate the teacher too; default 0),
+#   EVAL_PARALLEL (questions each eval answers at once; default 8)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 GPU_HOME=${GPU_HOME:-/root/understudy-gpu}
@@ -45,7 +46,7 @@ eval_one() { # who (base|distilled|teacher) N set (gsm8k|wiki): one `understudy 
   [[ $who == distilled ]] && env=("UNDERSTUDY_MODELS_STUDENT_ADAPTER=$W/adapter.gguf")
   [[ $who == teacher ]] && mode=teacher
   env "${env[@]}" node --import tsx cli/main.ts eval --dataset "$file" --limit "${EVAL_LIMIT:-50}" --mode "$mode" --sag "$n" \
-    --collection wiki --report "$W/eval-$who-$set-n$n.json" > "$W/eval-$who-$set-n$n.log" 2>&1 &
+    --collection wiki --parallel "${EVAL_PARALLEL:-8}" --report "$W/eval-$who-$set-n$n.json" > "$W/eval-$who-$set-n$n.log" 2>&1 &
   pids+=($!)
 }
 
@@ -92,6 +93,10 @@ run() {
   BENCH_PARTS=batching phase batching npm run -s bench:gpu
   if grep -q 'batched decode garbles' "$W/batching.log"; then export UNDERSTUDY_AGENT_BATCHED_DECODE=false; echo "batched decode off"; fi
   BENCH_PARTS=decode,split,gaps,sag,throughput phase bench npm run -s bench:gpu
+  # The same SAG and throughput rows without the patched options and SAG early stop: node-llama-cpp as shipped
+  # (one KV stream per sequence, all logits copied) and SAG waiting for all N candidates.
+  UNDERSTUDY_AGENT_KV_UNIFIED=false UNDERSTUDY_AGENT_BACKEND_TOP_K=0 UNDERSTUDY_AGENT_SAG_EARLY_STOP=false \
+    BENCH_PARTS=sag,throughput phase bench-before npm run -s bench:gpu
   phase ingest ingest
   [[ -f "$W/train.done" ]] || { echo "no adapter: evaluating the base student only"; }
   phase evals evals
