@@ -218,10 +218,12 @@ export class LlamaActionModel implements ActionModel {
  * (llama_memory_seq_cp: a copy on the device, or shared cells with a unified KV cache).
  * node-llama-cpp uses it for its own prefix sharing but keeps it internal (pinned at 3.22.1);
  * the public alternative, a state save/load through a file, costs a trip through host memory
- * and disk per candidate. A copy that does not cover the prefix leaves `to` empty, to be
- * evaluated from scratch.
+ * and disk per candidate. `to` is emptied first: in a unified KV cache the copy adds `from`'s
+ * cells to `to` and keeps the cells `to` already had, which it would then attend to as well.
+ * A copy that does not cover the prefix leaves `to` empty, to be evaluated from scratch.
  */
 async function copySequence(from: LlamaContextSequence, to: LlamaContextSequence, length: number): Promise<void> {
   const internal = to as unknown as { _copyStateFromOtherSequence(other: LlamaContextSequence, upToTokenIndex: number): Promise<boolean> };
+  await to.clearHistory();
   if (!(await internal._copyStateFromOtherSequence(from, length))) await to.clearHistory();
 }

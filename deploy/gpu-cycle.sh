@@ -9,7 +9,8 @@
 # to WAIT seconds, and copies what is done to $OUT.
 # Usage: deploy/gpu-cycle.sh [WAIT]   env: TRAIN_STEPS (default 60), EVAL_LIMIT (default 50), TEACHER_WAIT (900 s),
 #   GENERATE_LIMIT (default 30), TEACHER_EVAL (1: evaluate the teacher too; default 0),
-#   EVAL_PARALLEL (questions each eval answers at once; default 8)
+#   EVAL_PARALLEL (questions each eval answers at once; default 8), EVAL_SETS (default "gsm8k wiki"),
+#   SKIP_PHASES (comma-separated phase names, e.g. batching,bench,bench-before)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 GPU_HOME=${GPU_HOME:-/root/understudy-gpu}
@@ -20,6 +21,7 @@ mkdir -p "$W"
 phase() { # name command...: runs once; its log is $W/name.log, success leaves $W/name.done
   local name=$1; shift
   [[ -f "$W/$name.done" ]] && return 0
+  [[ ",${SKIP_PHASES:-}," == *",$name,"* ]] && { echo "== $name skipped"; return 0; }
   echo "== $name start $(date +%T)"
   if "$@" > "$W/$name.log" 2>&1; then touch "$W/$name.done"; echo "== $name done $(date +%T)"
   else echo "== $name FAILED $(date +%T)"; tail -15 "$W/$name.log"; return 1; fi
@@ -62,7 +64,7 @@ evals() {
   pids=()
   for who in base distilled; do
     for n in 1 8; do
-      for set in gsm8k wiki; do eval_one "$who" "$n" "$set"; done
+      for set in ${EVAL_SETS:-gsm8k wiki}; do eval_one "$who" "$n" "$set"; done
     done
   done
   # A teacher being staged meanwhile (gpu-pack.sh --only teacher, GPU_STAGE=$GPU_HOME/stage-teacher)

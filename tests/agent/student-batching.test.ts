@@ -62,6 +62,19 @@ test('greedy SAG candidates decoded in one batch from a copied prompt state are 
   }
 });
 
+test('a later step copies its prompt over sequences that still hold an earlier step: candidates stay greedy', async () => {
+  // The candidates' sequences hold the Janet step; the next prompt shares only the system prompt.
+  // A copy that kept the old cells beside the new ones (llama.cpp's seq_cp adds, it does not
+  // replace, in a unified KV cache) would have them attend to both.
+  await student.generate(janetStep, { ...greedy, maxTokens: 40, stop: ['<end_code>'] });
+  const robe: ChatTurn[] = [janetStep[0]!, { role: 'user', content: taskMessage('A robe takes 2 bolts of blue fiber and half that much white fiber. How many bolts in total does it take?') }];
+  const g = await student.generate(robe, { ...greedy, maxTokens: 60, stop: ['<end_code>'] });
+  for (const text of g.texts) {
+    const share = await greedyShare(student.promptTokens(robe), text);
+    assert.ok(share >= 0.95, `a candidate is mostly not the greedy choice (${(100 * share).toFixed(0)}%): ${JSON.stringify(text)}`);
+  }
+});
+
 test('with agent.batchedDecode off, candidates decode one at a time from the copied state: greedy copies are identical', async () => {
   // The same step and threads where batched candidates part ways at near-ties (seen on this test's first run).
   const oneAtATime = await LlamaActionModel.create(agentTestConfig({ 'models.contextSize': 2048, 'agent.threads': 2, 'agent.batchedDecode': false }), 'student', 3);
