@@ -23,7 +23,8 @@ interface Request {
  * Order matters: node-llama-cpp gives every sequence its own KV-cache stream, and llama.cpp then
  * computes a batch in one pass only over a run of consecutive sequence ids, in batch order (a
  * batch of sequences 3, 1, 2, 0 takes three passes). So a round queues its streams by `order`, the
- * sequence's id in the context.
+ * sequence's id in the context. (With a unified KV cache, `agent.kvUnified` on our GPU build, any
+ * batch is one pass.)
  */
 export class DecodeRounds {
   #waiting: Request[] = [];
@@ -31,9 +32,10 @@ export class DecodeRounds {
   #scheduled = false;
   /**
    * For benchmarks: rounds run, tokens requested (per round: the mean batch of sequences) and the
-   * runs of consecutive sequence ids among them (per round: llama.cpp's passes).
+   * runs of consecutive sequence ids among them (per round: llama.cpp's passes with a KV-cache
+   * stream per sequence).
    */
-  readonly stats = { rounds: 0, requests: 0, passes: 0 };
+  readonly stats = { rounds: 0, requests: 0, idRuns: 0 };
 
   /**
    * The stream's next token (evaluating the prompt first, or the token before), or null when it
@@ -61,7 +63,7 @@ export class DecodeRounds {
     this.#running = true;
     this.stats.rounds++;
     this.stats.requests += round.length;
-    this.stats.passes += round.filter((r, i) => i === 0 || r.order !== round[i - 1]!.order + 1).length;
+    this.stats.idRuns += round.filter((r, i) => i === 0 || r.order !== round[i - 1]!.order + 1).length;
     const results = await Promise.allSettled(round.map((r) => r.stream.next()));
     this.#running = false;
     results.forEach((res, i) => {

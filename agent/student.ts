@@ -163,7 +163,7 @@ export class LlamaActionModel implements ActionModel {
     for (const other of behind) await copySequence(seq, other, prefix.length);
   }
 
-  /** Decode rounds run, sequence-tokens requested and llama.cpp passes (see DecodeRounds.stats). */
+  /** Decode rounds run, sequence-tokens requested and runs of consecutive sequence ids (see DecodeRounds.stats). */
   get roundStats(): DecodeRounds['stats'] {
     return { ...this.#rounds.stats };
   }
