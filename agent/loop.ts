@@ -22,8 +22,8 @@ export interface RunOptions {
   maxSteps: number;
   /** Candidates per step; 1 = plain greedy-ish decoding, >1 = SAG. */
   n: number;
-  /** SAG stops the candidates still decoding once more than half of all N agree (see SagStep). */
-  sagEarlyStop: boolean;
+  /** SAG stops the candidates still decoding once they can change neither the winner nor the route (see SagStep); null: never. */
+  sagEarlyStop: { minAgreement: number } | null;
   temperature: number;
   topP: number;
   maxTokens: number;

@@ -43,7 +43,7 @@ export function runQuestion(
     search,
     maxSteps: cfg.maxSteps,
     n,
-    sagEarlyStop: cfg.sagEarlyStop,
+    sagEarlyStop: cfg.sagEarlyStop ? { minAgreement: config.router.minAgreement } : null,
     temperature: cfg.temperature,
     topP: cfg.topP,
     maxTokens: cfg.maxTokensPerStep,

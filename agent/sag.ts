@@ -36,7 +36,7 @@ async function runCandidate(sandbox: Sandbox, text: string): Promise<Candidate> 
   return { text, parsed, result, observation: observationOf(result), sandbox: fork };
 }
 
-const STOPPED = 'not finished: a majority of the candidates already agreed';
+const STOPPED = 'not finished: the vote was already decided';
 
 /**
  * Self-consistent action generation over one step's N candidates: each candidate's code runs on
@@ -45,8 +45,10 @@ const STOPPED = 'not finished: a majority of the candidates already agreed';
  * others are disposed.
  *
  * Candidates are added as each one finishes decoding (`add`), so they run while the others still
- * decode. With `earlyStop`, once more than half of all N agree, `enough` aborts: no candidate
- * still decoding could change the winner, so the step need not wait for its longest one. Those are
+ * decode. With `earlyStop`, `enough` aborts once the candidates not yet counted can change neither
+ * the winner (the largest group leads every other by more than their number) nor the router's
+ * verdict on the agreement (it is at least `minAgreement` already, or stays below it even if they
+ * all join the winner); the step need not wait for its longest candidate. Those candidates are
  * recorded as stopped and count as disagreeing, so `agreement` is then a lower bound.
  */
 export class SagStep {
@@ -54,7 +56,7 @@ export class SagStep {
   readonly #pending = new Map<number, Promise<Candidate>>();
   readonly #keys = new Map<number, string | null>();
 
-  constructor(private readonly sandbox: Sandbox, private readonly n: number, private readonly earlyStop: boolean) {}
+  constructor(private readonly sandbox: Sandbox, private readonly n: number, private readonly earlyStop: { minAgreement: number } | null) {}
 
   /** Aborts once the vote is decided (early stop); the model stops the candidates still decoding. */
   get enough(): AbortSignal {
@@ -65,7 +67,7 @@ export class SagStep {
   add(index: number, text: string): void {
     const candidate = runCandidate(this.sandbox, text).then((c) => {
       this.#keys.set(index, keyOf(c));
-      if (this.earlyStop && this.#largestGroup() * 2 > this.n) this.#enough.abort();
+      if (this.#decided()) this.#enough.abort();
       return c;
     });
     candidate.catch(() => undefined); // a failure surfaces in finish() or discard(), not as an unhandled rejection
@@ -77,10 +79,14 @@ export class SagStep {
     for (const c of await Promise.allSettled(this.#pending.values())) if (c.status === 'fulfilled') c.value.sandbox?.dispose();
   }
 
-  #largestGroup(): number {
+  #decided(): boolean {
+    if (!this.earlyStop) return false;
     const sizes = new Map<string, number>();
     for (const k of this.#keys.values()) if (k !== null) sizes.set(k, (sizes.get(k) ?? 0) + 1);
-    return Math.max(0, ...sizes.values());
+    const [lead = 0, second = 0] = [...sizes.values()].sort((a, b) => b - a);
+    const open = this.n - this.#keys.size;
+    const { minAgreement } = this.earlyStop;
+    return lead > second + open && (lead >= minAgreement * this.n || lead + open < minAgreement * this.n);
   }
 
   /**

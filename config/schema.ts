@@ -46,7 +46,7 @@ export const configSchema = z
       .object({
         maxSteps: z.number().int().min(1).max(50).default(5),
         sagN: z.number().int().min(1).max(32).default(8),
-        /** Stop a SAG step's remaining candidates once more than half of all N agree (the winner can no longer change). */
+        /** Stop a SAG step's remaining candidates once they can change neither the winner nor the router's agreement verdict. */
         sagEarlyStop: z.boolean().default(true),
         temperature: z.number().min(0).max(2).default(0.4),
         topP: z.number().gt(0).max(1).default(0.8),
