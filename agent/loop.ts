@@ -81,7 +81,7 @@ export async function runAgent(o: RunOptions): Promise<AgentRun> {
           stop: STOP_SEQUENCES,
           prefix,
           signal: o.signal,
-          onCandidate: sag ? (i, text) => sag.add(i, prefix + text) : undefined,
+          onCandidate: sag ? (i, text) => void sag.add(i, prefix + text) : undefined,
           enough: sag?.enough,
         });
       } catch (e) {

@@ -36,7 +36,8 @@ async function runCandidate(sandbox: Sandbox, text: string): Promise<Candidate> 
   return { text, parsed, result, observation: observationOf(result), sandbox: fork };
 }
 
-const STOPPED = 'not finished: the vote was already decided';
+/** The observation (and error) of a candidate stopped because the vote was already decided. */
+export const STOPPED = 'not finished: the vote was already decided';
 
 /**
  * Self-consistent action generation over one step's N candidates: each candidate's code runs on
@@ -63,15 +64,16 @@ export class SagStep {
     return this.#enough.signal;
   }
 
-  /** Candidate `index` finished decoding with `text`. */
-  add(index: number, text: string): void {
+  /** Candidate `index` finished decoding with `text`; resolves once it has run and been counted. */
+  add(index: number, text: string): Promise<void> {
     const candidate = runCandidate(this.sandbox, text).then((c) => {
       this.#keys.set(index, keyOf(c));
       if (this.#decided()) this.#enough.abort();
       return c;
     });
-    candidate.catch(() => undefined); // a failure surfaces in finish() or discard(), not as an unhandled rejection
     this.#pending.set(index, candidate);
+    // A failure surfaces in finish() or discard(), not as an unhandled rejection.
+    return candidate.then(() => undefined, () => undefined);
   }
 
   /** The generation failed: frees the forks of the candidates that ran. */

@@ -20,6 +20,7 @@ import { runQuestion } from '../agent/run.ts';
 import { greedyShare } from '../agent/greedy-check.ts';
 import type { ChatTurn } from '../agent/llm.ts';
 import { studentSystemPrompt, taskMessage } from '../agent/prompts.ts';
+import { STOPPED } from '../agent/sag.ts';
 import { LlamaActionModel } from '../agent/student.ts';
 import { DecodeRounds } from '../agent/decode-rounds.ts';
 import { loadConfig, repoRoot } from '../config/index.ts';
@@ -206,7 +207,7 @@ async function sag(): Promise<Row[]> {
       const first = run.steps[0]!;
       step[n]!.push(first.latencyMs);
       if (n === N) agreement.push(first.agreement ?? 0);
-      if (n === N) stopped += (first.candidates ?? []).filter((c) => c.error?.startsWith('not finished')).length;
+      if (n === N) stopped += (first.candidates ?? []).filter((c) => c.error === STOPPED).length;
       if (n === N && agreement.length === 1) for (const c of first.candidates ?? []) console.error('candidate:', JSON.stringify(c.text.slice(0, 160)));
     }
   }

@@ -57,6 +57,8 @@ const edits = {
   ],
 };
 
+// Every file is edited in memory first, so a source that moved leaves all of them untouched.
+const patched = [];
 for (const [file, pairs] of Object.entries(edits)) {
   const p = path.join(root, file);
   let text = readFileSync(p, 'utf8');
@@ -72,6 +74,9 @@ for (const [file, pairs] of Object.entries(edits)) {
     }
     text = text.slice(0, at) + replace + text.slice(at + find.length);
   }
+  patched.push([file, p, text]);
+}
+for (const [file, p, text] of patched) {
   writeFileSync(p, text);
   console.log(`patched: ${file}`);
 }

@@ -9,12 +9,9 @@ const action = (code: string) => `Thought: t\nCode:\n\`\`\`js\n${code}\n\`\`\`<e
 const answer = (x: number) => action(`final_answer(${x});`);
 const sandbox = () => Sandbox.create({ memoryMb: 64, timeoutMs: 5000, maxOutputChars: 50_000, tools: {} });
 
-/** Adds candidates one by one, as a model reports them, waiting for each to run. */
+/** Adds candidates one by one, as a model reports them, waiting for each to run and be counted. */
 async function addAll(step: SagStep, texts: [number, string][]): Promise<void> {
-  for (const [i, text] of texts) {
-    step.add(i, text);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  for (const [i, text] of texts) await step.add(i, text);
 }
 
 const stop = (minAgreement: number) => ({ minAgreement });

@@ -38,4 +38,5 @@ test('the node-llama-cpp patch refuses a source it does not recognise', () => {
   const r = patch(dir);
   assert.notEqual(r.status, 0);
   assert.match(r.stderr, /AddonContext\.cpp: expected exactly one .*update this patch/);
+  assert.doesNotMatch(readFileSync(path.join(dir, FILES[0]!), 'utf8'), /understudy:/, 'no file is half patched');
 });
