@@ -31,11 +31,12 @@ export class DecodeRounds {
   #running = false;
   #scheduled = false;
   /**
-   * For benchmarks: rounds run, tokens requested (per round: the mean batch of sequences) and the
+   * For benchmarks: rounds run, tokens requested (per round: the mean batch of sequences), the
    * runs of consecutive sequence ids among them (per round: llama.cpp's passes with a KV-cache
-   * stream per sequence).
+   * stream per sequence), and the milliseconds while a round ran (against a run's wall time: how
+   * much of it the model kept the context busy).
    */
-  readonly stats = { rounds: 0, requests: 0, idRuns: 0 };
+  readonly stats = { rounds: 0, requests: 0, idRuns: 0, busyMs: 0 };
 
   /**
    * The stream's next token (evaluating the prompt first, or the token before), or null when it
@@ -64,7 +65,9 @@ export class DecodeRounds {
     this.stats.rounds++;
     this.stats.requests += round.length;
     this.stats.idRuns += round.filter((r, i) => i === 0 || r.order !== round[i - 1]!.order + 1).length;
+    const start = performance.now();
     const results = await Promise.allSettled(round.map((r) => r.stream.next()));
+    this.stats.busyMs += performance.now() - start;
     this.#running = false;
     results.forEach((res, i) => {
       if (res.status === 'rejected') round[i]!.reject(res.reason);

@@ -5,15 +5,19 @@
 //      from the same sources (goal ≥ 90%)
 //   1b. where a decode round's time goes (llama.cpp decode, native sampling, the rest), and what
 //       gaps between the batched sequences' ids cost
+//   1c. whether llama.cpp's CPU threads cost decode time with every layer on the GPU
+//   1d. llama.cpp's own rounds at 1, 8 and 16 sequences (llama-batched-bench, same build): the
+//       floor under the SAG and throughput ratios
 //   2. SAG step time N=8 over N=1, cold (goal ≤ 1.3×)
 //   3. questions/s with 16 questions at once over one at a time, each on its own slot of the
 //      shared context (goal ≥ 8×)
 //   4. end-to-end latency p50/p95 from `understudy eval` reports given in BENCH_EVAL_REPORTS
-// BENCH_PARTS (default batching,decode,split,gaps,sag,throughput,latency), BENCH_QUESTIONS (default 16) and
-// LLAMA_BENCH (default: llama-bench on PATH) adjust it.
+// BENCH_PARTS (default batching,decode,threads,reference,split,gaps,sag,throughput,latency),
+// BENCH_QUESTIONS (default 16), LLAMA_BENCH and LLAMA_BATCHED_BENCH (default: on PATH) adjust it.
 import { spawnSync } from 'node:child_process';
 import type { LlamaContext, Token } from 'node-llama-cpp';
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { readDataset, type EvalReport } from '../agent/eval.ts';
 import { runQuestion } from '../agent/run.ts';
@@ -39,20 +43,33 @@ const passes = contextExtras.kvUnified ? 'id runs (passes if kvUnified has no ef
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 type Rounds = LlamaActionModel['roundStats'];
 const perRound = (r: Rounds) => `${(r.requests / r.rounds).toFixed(2)} / ${(r.idRuns / r.rounds).toFixed(2)}`;
+const noRounds = (): Rounds => ({ rounds: 0, requests: 0, idRuns: 0, busyMs: 0 });
 /** Adds the decode rounds between two readings of a model's roundStats to `into`. */
 function addRounds(into: Rounds, before: Rounds, after: Rounds): Rounds {
   into.rounds += after.rounds - before.rounds;
   into.requests += after.requests - before.requests;
   into.idRuns += after.idRuns - before.idRuns;
+  into.busyMs += after.busyMs - before.busyMs;
   return into;
+}
+
+/** Runs one of llama.cpp's bench tools on the student's GGUF with every layer on the GPU; returns its stdout. */
+async function llamaTool(tool: 'llama-bench' | 'llama-batched-bench', args: string[]): Promise<string> {
+  const bin = (tool === 'llama-bench' ? process.env.LLAMA_BENCH : process.env.LLAMA_BATCHED_BENCH) ?? tool;
+  const run = spawnSync(bin, ['-m', await resolveModel(config, config.models.student), '-ngl', '99', ...args], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  if (run.status !== 0) throw new Error(`${tool} failed: ${run.stderr || run.error}`);
+  return run.stdout;
+}
+
+/** llama-bench's tg test: tokens/s per thread count. */
+async function llamaBenchTg(threads: number[] = []): Promise<{ n_threads: number; avg_ts: number }[]> {
+  const t = threads.length ? ['-t', threads.join(',')] : [];
+  return JSON.parse(await llamaTool('llama-bench', ['-p', '0', '-n', String(DECODE_TOKENS), '-r', '5', '-o', 'json', ...t])) as { n_threads: number; avg_ts: number }[];
 }
 
 /** Decode speed: understudy's generate() vs llama-bench's tg test on the same file. */
 async function decode(): Promise<Row[]> {
-  const modelFile = await resolveModel(config, config.models.student);
-  const bench = spawnSync(process.env.LLAMA_BENCH ?? 'llama-bench', ['-m', modelFile, '-p', '0', '-n', String(DECODE_TOKENS), '-ngl', '99', '-r', '5', '-o', 'json'], { encoding: 'utf8' });
-  if (bench.status !== 0) throw new Error(`llama-bench failed: ${bench.stderr || bench.error}`);
-  const llamaTs = (JSON.parse(bench.stdout) as { avg_ts: number }[])[0]!.avg_ts;
+  const llamaTs = (await llamaBenchTg())[0]!.avg_ts;
   const model = await LlamaActionModel.create(config, 'student', 1);
   const prompts = ['Write a long story about a lighthouse keeper.', 'Explain in detail how a compiler works.', 'Describe the history of Rome at length.'];
   const ours: number[] = [];
@@ -77,9 +94,9 @@ async function decode(): Promise<Row[]> {
  * node-llama-cpp's own token loop on the same prompts with nothing of understudy around it, so the
  * gap to llama-bench splits into node-llama-cpp's share and understudy's.
  */
-async function rawDecode(prompts: Token[][]): Promise<number> {
+async function rawDecode(prompts: Token[][], cpuThreads?: number): Promise<number> {
   const model = await loadModel(config, config.models.student);
-  const context = await model.createContext({ contextSize: config.models.contextSize, ...contextExtras });
+  const context = await model.createContext({ contextSize: config.models.contextSize, ...contextExtras, ...(cpuThreads ? { threads: cpuThreads } : {}) });
   const seq = context.getSequence();
   const rates: number[] = [];
   for (const p of [prompts[0]!, ...prompts]) {
@@ -94,6 +111,46 @@ async function rawDecode(prompts: Token[][]): Promise<number> {
   }
   await context.dispose();
   return percentile(rates.slice(1), 50)!;
+}
+
+/**
+ * With every layer on the GPU, llama.cpp still runs the token-embedding lookup on the CPU, on a
+ * team of CPU threads woken for every decode. One thread against all cores, in llama-bench and in
+ * node-llama-cpp's token loop.
+ */
+async function threads(): Promise<Row[]> {
+  const all = availableParallelism();
+  const bench = await llamaBenchTg([1, all]);
+  const model = await loadModel(config, config.models.student);
+  const prompts = [model.tokenize('Write a long story about a lighthouse keeper.')];
+  const rows: Row[] = [];
+  for (const t of [1, all]) {
+    const ts = bench.find((b) => b.n_threads === t)?.avg_ts ?? NaN;
+    rows.push([`decode tokens/s, ${t} CPU thread(s): llama-bench / node-llama-cpp evaluate()`, `${ts.toFixed(1)} / ${(await rawDecode(prompts, t)).toFixed(1)}`, '']);
+  }
+  return rows;
+}
+
+/**
+ * llama.cpp's own multi-sequence decode with nothing of node-llama-cpp or understudy around it:
+ * ms per generation round at 1, 8 and 16 sequences, with a KV-cache stream per sequence and with
+ * one unified cache. Its 8-over-1 ratio is the floor under SAG's N=8/N=1, its 16-sequence speed-up
+ * the ceiling over the throughput ratio's batching share.
+ */
+async function reference(): Promise<Row[]> {
+  const rows: Row[] = [];
+  for (const kvu of [false, true]) {
+    const out = await llamaTool('llama-batched-bench', ['-c', '16384', '-b', '2048', '-ub', '512', '-npp', '256', '-ntg', String(DECODE_TOKENS), '-npl', '1,8,16', '--output-format', 'jsonl', ...(kvu ? ['-kvu'] : [])]);
+    const ms = new Map<number, number>();
+    for (const line of out.split('\n').filter((l) => l.startsWith('{'))) {
+      const r = JSON.parse(line) as { pl: number; tg: number; t_tg: number };
+      ms.set(r.pl, (1000 * r.t_tg) / r.tg);
+    }
+    const [one, eight, sixteen] = [ms.get(1)!, ms.get(8)!, ms.get(16)!];
+    rows.push([`llama.cpp ms per round, 1 / 8 / 16 sequences, kvUnified ${kvu}`, `${one.toFixed(2)} / ${eight.toFixed(2)} / ${sixteen.toFixed(2)}`, '']);
+    rows.push([`  8-sequence round / 1; tokens/s 16 sequences / 1`, `${(eight / one).toFixed(2)}× / ${((16 * one) / sixteen).toFixed(2)}×`, '']);
+  }
+  return rows;
 }
 
 interface RoundsRun {
@@ -197,13 +254,13 @@ async function sag(): Promise<Row[]> {
   const step: Record<number, number[]> = { 1: [], [N]: [] };
   const agreement: number[] = [];
   let stopped = 0;
-  const batch = { rounds: 0, requests: 0, idRuns: 0 };
+  const rounds: Record<number, Rounds> = { 1: noRounds(), [N]: noRounds() };
   for (const item of items.slice(0, 8)) {
     for (const n of [1, N]) {
       await model.clearCache();
       const before = model.roundStats;
       const run = await runQuestion(oneStep, null, 'student', model, { question: item.question }, n);
-      if (n === N) addRounds(batch, before, model.roundStats);
+      addRounds(rounds[n]!, before, model.roundStats);
       const first = run.steps[0]!;
       step[n]!.push(first.latencyMs);
       if (n === N) agreement.push(first.agreement ?? 0);
@@ -216,7 +273,10 @@ async function sag(): Promise<Row[]> {
     [`SAG step time N=${N} / N=1 (${step[1]!.length} questions)`, `${(sum(step[N]!) / sum(step[1]!)).toFixed(2)}×`, '≤ 1.30×'],
     [`  mean agreement of the N=${N} steps`, (sum(agreement) / agreement.length).toFixed(2), config.agent.sagEarlyStop ? '(early stop: a lower bound)' : ''],
     [`  candidates stopped early per N=${N} step (agent.sagEarlyStop ${config.agent.sagEarlyStop})`, (stopped / agreement.length).toFixed(2), ''],
-    [`  sequences / ${passes} per decode round, N=${N}`, perRound(batch), ''],
+    [`  sequences / ${passes} per decode round, N=${N}`, perRound(rounds[N]!), ''],
+    // The step ratio is the round ratio times the rounds ratio (the longest candidate), plus prompt and sandbox time.
+    [`  decode rounds per step N=1 / N=${N}`, `${(rounds[1]!.rounds / step[1]!.length).toFixed(1)} / ${(rounds[N]!.rounds / step[N]!.length).toFixed(1)}`, ''],
+    [`  ms per decode round N=1 / N=${N}`, `${(rounds[1]!.busyMs / rounds[1]!.rounds).toFixed(2)} / ${(rounds[N]!.busyMs / rounds[N]!.rounds).toFixed(2)}`, ''],
   ];
 }
 
@@ -251,20 +311,27 @@ async function throughput(): Promise<Row[]> {
   const rows: Row[] = [];
   for (const n of [1, N]) {
     const pool = await LlamaActionModel.create(config, 'student', n, items.length);
-    const t0 = performance.now();
-    for (const item of items) await runQuestion(config, null, 'student', pool, { question: item.question }, n);
-    const serial = performance.now() - t0;
+    const timed = async (run: () => Promise<unknown>) => {
+      const before = pool.roundStats;
+      const t = performance.now();
+      await run();
+      return { ms: performance.now() - t, rounds: addRounds(noRounds(), before, pool.roundStats) };
+    };
+    const serial = await timed(async () => {
+      for (const item of items) await runQuestion(config, null, 'student', pool, { question: item.question }, n);
+    });
     await pool.clearCache();
-    const before = pool.roundStats;
-    const t1 = performance.now();
-    await Promise.all(items.map((item) => runQuestion(config, null, 'student', pool, { question: item.question }, n)));
-    const together = performance.now() - t1;
-    const batch = addRounds({ rounds: 0, requests: 0, idRuns: 0 }, before, pool.roundStats);
+    const together = await timed(() => Promise.all(items.map((item) => runQuestion(config, null, 'student', pool, { question: item.question }, n))));
     await pool.close();
     const qps = (ms: number) => ((items.length * 1000) / ms).toFixed(2);
-    rows.push([`questions/s, ${items.length} at once / one at a time (N=${n})`, `${(serial / together).toFixed(2)}×`, '≥ 8×']);
-    rows.push([`  one at a time / at once (N=${n})`, `${qps(serial)} / ${qps(together)} q/s`, '']);
-    rows.push([`  sequences / ${passes} per decode round, at once (N=${n})`, perRound(batch), '']);
+    // How long a round takes, and how much of the wall some round was running (the rest: prompts
+    // being built, code in the sandbox, JS between rounds).
+    const busy = (r: typeof serial) => `${(r.rounds.busyMs / r.rounds.rounds).toFixed(2)} ms, ${((100 * r.rounds.busyMs) / r.ms).toFixed(0)}%`;
+    rows.push([`questions/s, ${items.length} at once / one at a time (N=${n})`, `${(serial.ms / together.ms).toFixed(2)}×`, '≥ 8×']);
+    rows.push([`  one at a time / at once (N=${n})`, `${qps(serial.ms)} / ${qps(together.ms)} q/s`, '']);
+    rows.push([`  sequences / ${passes} per decode round, at once (N=${n})`, perRound(together.rounds), '']);
+    rows.push([`  decode rounds one at a time / at once (N=${n})`, `${serial.rounds.rounds} / ${together.rounds.rounds}`, '']);
+    rows.push([`  a round's ms, wall share busy: one at a time / at once`, `${busy(serial)} / ${busy(together)}`, '']);
   }
   return rows;
 }
@@ -278,14 +345,20 @@ async function latency(): Promise<Row[]> {
   });
 }
 
-const partsWanted = (process.env.BENCH_PARTS ?? 'batching,decode,split,gaps,sag,throughput,latency').split(',');
-const measure: Record<string, () => Promise<Row[]>> = { batching, decode, split, gaps, sag, throughput, latency };
+const partsWanted = (process.env.BENCH_PARTS ?? 'batching,decode,threads,reference,split,gaps,sag,throughput,latency').split(',');
+const measure: Record<string, () => Promise<Row[]>> = { batching, decode, threads, reference, split, gaps, sag, throughput, latency };
 const llama = await sharedLlama();
 console.error(`backend ${llama.gpu || 'cpu'}, student ${config.models.student}`);
 const rows: Row[] = [];
 for (const part of partsWanted) {
   if (!measure[part]) throw new Error(`unknown BENCH_PARTS entry "${part}" (${Object.keys(measure).join(', ')})`);
-  rows.push(...(await measure[part]()));
+  try {
+    rows.push(...(await measure[part]()));
+  } catch (err) {
+    // One part's failure (a missing tool, say) leaves the others' rows standing.
+    console.error(`bench part ${part} failed:`, err);
+    rows.push([`${part}: FAILED`, '', String((err as Error).message ?? err).split('\n')[0]!.slice(0, 100)]);
+  }
 }
 await disposeModels();
 console.log(`bench:gpu — ${llama.gpu || 'cpu'} ${(await llama.getGpuDeviceNames()).join(', ')}, student ${config.models.student}, kvUnified ${contextExtras.kvUnified}, backendTopK ${contextExtras.backendTopK}`);

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # One GPU session's measurements, on the device machine, once every deploy/gpu-pack.sh folder is
 # staged (deploy/gpu-node.sh stage): install; train the LoRA on the SFT set and convert it, while
-# the CUDA backend builds; bench:gpu alone on the GPU; Chroma + the wiki ingest; then, all at once,
-# `understudy eval` of the base and the distilled student (N=1 and N=8) on EVAL_LIMIT GSM8K-dev and
-# HotpotQA questions, and, when a teacher is staged, its trajectories with and without the
-# first-thought prefix on GENERATE_LIMIT GSM8K-train questions. Each call starts what has not
+# the CUDA backend builds; Chroma + the wiki ingest; then, all at once, `understudy eval` of the base
+# and the distilled student (N=1 and N=8) on EVAL_LIMIT GSM8K-dev and HotpotQA questions, and, when
+# a teacher is staged, its trajectories with and without the first-thought prefix on GENERATE_LIMIT
+# GSM8K-train questions; then bench:gpu alone on the GPU. Each call starts what has not
 # started yet (a background job that outlives the call, run from a snapshot of the tree), waits up
 # to WAIT seconds, and copies what is done to $OUT.
 # Usage: deploy/gpu-cycle.sh [WAIT]   env: TRAIN_STEPS (default 60), EVAL_LIMIT (default 50), TEACHER_WAIT (900 s),
@@ -94,14 +94,18 @@ run() {
   # A build whose batched multi-sequence decode garbles text runs everything after one sequence at a time.
   BENCH_PARTS=batching phase batching npm run -s bench:gpu
   if grep -q 'batched decode garbles' "$W/batching.log"; then export UNDERSTUDY_AGENT_BATCHED_DECODE=false; echo "batched decode off"; fi
-  BENCH_PARTS=decode,split,gaps,sag,throughput phase bench npm run -s bench:gpu
+  # Evals first: the results that must come back before the machine does.
+  phase ingest ingest
+  [[ -f "$W/train.done" ]] || { echo "no adapter: evaluating the base student only"; }
+  phase evals evals
+  BENCH_PARTS=decode,threads,reference,split,gaps,sag,throughput phase bench npm run -s bench:gpu
+  # node-llama-cpp samples each sequence's token in its own job on libuv's thread pool (4 threads
+  # unless UV_THREADPOOL_SIZE says otherwise): the same rounds with 16.
+  UV_THREADPOOL_SIZE=16 BENCH_PARTS=split,sag,throughput phase bench-uv npm run -s bench:gpu
   # The same SAG and throughput rows without the patched options and SAG early stop: node-llama-cpp as shipped
   # (one KV stream per sequence, all logits copied) and SAG waiting for all N candidates.
   UNDERSTUDY_AGENT_KV_UNIFIED=false UNDERSTUDY_AGENT_BACKEND_TOP_K=0 UNDERSTUDY_AGENT_SAG_EARLY_STOP=false \
     BENCH_PARTS=sag,throughput phase bench-before npm run -s bench:gpu
-  phase ingest ingest
-  [[ -f "$W/train.done" ]] || { echo "no adapter: evaluating the base student only"; }
-  phase evals evals
   BENCH_PARTS=latency BENCH_EVAL_REPORTS=$(ls "$W"/eval-*.json | paste -sd,) phase latency npm run -s bench:gpu
   echo "== all done $(date +%T)"
 }

@@ -6,9 +6,10 @@
 #                 .cache/models), the trainer's wheels (into $GPU_HOME/site) and the data
 #   build         build node-llama-cpp's llama.cpp backend with CUDA from the bundled source, for
 #                 this GPU's architecture (the prebuilt binary only carries sm_86/89/120 code and
-#                 PTX that the driver would JIT for minutes), plus llama-bench from the same build
-#                 (CUDA_ARCHITECTURES=90 where no GPU is visible, e.g. in docker build); first
-#                 patches node-llama-cpp with two context options (deploy/patch-node-llama-cpp.mjs)
+#                 PTX that the driver would JIT for minutes), plus llama-bench and llama-batched-bench
+#                 from the same build (CUDA_ARCHITECTURES=90 where no GPU is visible, e.g. in docker
+#                 build), after patching node-llama-cpp with two context options
+#                 (deploy/patch-node-llama-cpp.mjs)
 #   env           print the exports that put this Node, the wheels and the data in use
 # GPU_STAGE (default $GPU_HOME/stage) keeps a second pack apart, e.g. `gpu-pack.sh --only teacher`
 # staged while the first one's job runs; install unpacks whatever its manifest holds.
@@ -80,11 +81,16 @@ case "${1:-}" in
     node node_modules/node-llama-cpp/dist/cli/cli.js source build --gpu cuda --noUsageExample 2>&1 | grep -v -E '^\s*$|%\s*$' | tail -20
     out=$(dirname "$(find node_modules/node-llama-cpp/llama/localBuilds -name 'libllama*.so' | head -1)")
     src=node_modules/node-llama-cpp/llama/llama.cpp
+    bench=${LLAMA_BENCH:-$GPU_HOME/node/bin/llama-bench}
     g++ -O2 -DNDEBUG -std=c++17 "$src"/tools/llama-bench/main.cpp "$src"/tools/llama-bench/llama-bench.cpp \
       -I"$src"/include -I"$src"/ggml/include -I"$src"/common -I"$src"/vendor -I"$src"/tools/llama-bench \
-      "$out"/libllama*.so "$out"/libggml*.so -Wl,-rpath,"$(readlink -f "$out")" -o "${LLAMA_BENCH:-$GPU_HOME/node/bin/llama-bench}"
-    echo "built for sm_$(cuda_arch) in $out; llama-bench: ${LLAMA_BENCH:-$GPU_HOME/node/bin/llama-bench}"
+      "$out"/libllama*.so "$out"/libggml*.so -Wl,-rpath,"$(readlink -f "$out")" -o "$bench"
+    # llama.cpp's own multi-sequence decode, the floor for bench:gpu's SAG and throughput ratios.
+    g++ -O2 -DNDEBUG -std=c++17 "$src"/tools/batched-bench/main.cpp "$src"/tools/batched-bench/batched-bench.cpp \
+      -I"$src"/include -I"$src"/ggml/include -I"$src"/common -I"$src"/vendor -I"$src"/tools/batched-bench \
+      "$out"/libllama*.so "$out"/libggml*.so -Wl,-rpath,"$(readlink -f "$out")" -o "$(dirname "$bench")/llama-batched-bench"
+    echo "built for sm_$(cuda_arch) in $out; llama-bench and llama-batched-bench in $(dirname "$bench")"
     ;;
   env) exports ;;
-  *) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  *) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac
