@@ -6,7 +6,13 @@ let llama: Promise<Llama> | undefined;
 
 /** One llama.cpp backend per process (CUDA/Vulkan when present, CPU otherwise). */
 export function sharedLlama(): Promise<Llama> {
-  llama ??= getLlama({ logLevel: LlamaLogLevel.error, build: 'never' });
+  llama ??= getLlama({ logLevel: LlamaLogLevel.error, build: 'never' }).then((l) => {
+    // On a CPU backend node-llama-cpp shares at least 4 threads among the contexts; with fewer
+    // cores, llama.cpp's spinning threads stall each other (on 2 cores, 16 tokens took 44 s
+    // instead of 0.6 s). So the CPU's cores are the limit.
+    if (l.gpu === false) l.maxThreads = Math.min(l.maxThreads, l.cpuMathCores);
+    return l;
+  });
   return llama;
 }
 
