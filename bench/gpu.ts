@@ -15,7 +15,7 @@
 // BENCH_PARTS (default batching,decode,threads,reference,split,gaps,sag,throughput,latency),
 // BENCH_QUESTIONS (default 16), LLAMA_BENCH and LLAMA_BATCHED_BENCH (default: on PATH) adjust it.
 import { spawnSync } from 'node:child_process';
-import type { LlamaContext, Token } from 'node-llama-cpp';
+import { LlamaLogLevel, type LlamaContext, type Token } from 'node-llama-cpp';
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
@@ -82,11 +82,13 @@ async function decode(): Promise<Row[]> {
   await model.close();
   const oursTs = percentile(ours.slice(1), 50)!; // the first run warms up
   const rawTs = await rawDecode(promptTokens);
+  const evalMs = await llamaEvalMs(promptTokens[0]!);
   return [
     ['decode tokens/s, understudy (median of 3)', oursTs.toFixed(1), ''],
     ['decode tokens/s, node-llama-cpp evaluate() alone (median of 3)', rawTs.toFixed(1), ''],
     [`decode tokens/s, llama-bench tg${DECODE_TOKENS}`, llamaTs.toFixed(1), ''],
     ['understudy / llama-bench', `${((100 * oursTs) / llamaTs).toFixed(1)}%`, '≥ 90%'],
+    ['ms per token: llama.cpp inside node-llama-cpp / evaluate() / llama-bench', `${evalMs.toFixed(3)} / ${(1000 / rawTs).toFixed(3)} / ${(1000 / llamaTs).toFixed(3)}`, '(perf counters / wall / tg)'],
   ];
 }
 
@@ -111,6 +113,39 @@ async function rawDecode(prompts: Token[][], cpuThreads?: number): Promise<numbe
   }
   await context.dispose();
   return percentile(rates.slice(1), 50)!;
+}
+
+/**
+ * llama.cpp's own time per generated token inside node-llama-cpp, from its perf counters (from
+ * llama_decode's start to the synchronize after it), on the first prompt after a warm-up: what
+ * node-llama-cpp's token loop adds is the rest of its time per token.
+ */
+async function llamaEvalMs(prompt: Token[]): Promise<number> {
+  const llama = await sharedLlama();
+  const model = await loadModel(config, config.models.student);
+  const context = await model.createContext({ contextSize: config.models.contextSize, ...contextExtras, performanceTracking: true });
+  const seq = context.getSequence();
+  const [level, logger] = [llama.logLevel, llama.logger];
+  let log = '';
+  try {
+    llama.logLevel = LlamaLogLevel.info;
+    llama.logger = (_level, message) => { log += message; };
+    for (let run = 0; run < 2; run++) {
+      await seq.clearHistory();
+      await context.printTimings(); // prints and resets the counters: only the last run counts
+      log = '';
+      let n = 0;
+      for await (const token of seq.evaluate(prompt, { temperature: 0 })) if (++n >= DECODE_TOKENS || model.isEogToken(token)) break;
+    }
+    await context.printTimings();
+  } finally {
+    llama.logLevel = level;
+    llama.logger = logger;
+    await context.dispose();
+  }
+  const m = /:\s+eval time =\s*([\d.]+) ms \/\s*(\d+) runs/.exec(log);
+  if (!m) throw new Error(`no eval time in llama.cpp's timings: ${log.slice(0, 300)}`);
+  return Number(m[1]) / Number(m[2]);
 }
 
 /**
