@@ -5,19 +5,19 @@
 //      from the same sources (goal ≥ 90%)
 //   1b. where a decode round's time goes (llama.cpp decode, native sampling, the rest), and what
 //       gaps between the batched sequences' ids cost
-//   1c. whether llama.cpp's CPU threads cost decode time with every layer on the GPU
+//   1c. which of node-llama-cpp's context settings cost llama.cpp decode time
 //   1d. llama.cpp's own rounds at 1, 8 and 16 sequences (llama-batched-bench, same build): the
 //       floor under the SAG and throughput ratios
 //   2. SAG step time N=8 over N=1, cold (goal ≤ 1.3×)
 //   3. questions/s with 16 questions at once over one at a time, each on its own slot of the
 //      shared context (goal ≥ 8×)
 //   4. end-to-end latency p50/p95 from `understudy eval` reports given in BENCH_EVAL_REPORTS
-// BENCH_PARTS (default batching,decode,threads,reference,split,gaps,sag,throughput,latency),
-// BENCH_QUESTIONS (default 16), LLAMA_BENCH and LLAMA_BATCHED_BENCH (default: on PATH) adjust it.
+// BENCH_PARTS (default batching,decode,knobs,reference,split,gaps,sag,throughput,latency),
+// BENCH_QUESTIONS (default 16), BENCH_DECODE_TOKENS (default 128), LLAMA_BENCH and
+// LLAMA_BATCHED_BENCH (default: on PATH) adjust it.
 import { spawnSync } from 'node:child_process';
 import { LlamaLogLevel, type LlamaContext, type Token } from 'node-llama-cpp';
 import { readFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { readDataset, type EvalReport } from '../agent/eval.ts';
 import { runQuestion } from '../agent/run.ts';
@@ -33,7 +33,7 @@ import { percentile } from '../admin/stats.ts';
 
 const shared = process.env.UNDERSTUDY_SHARED_DATA ?? path.resolve(repoRoot, '../shared/data');
 const N = 8;
-const DECODE_TOKENS = 128;
+const DECODE_TOKENS = Number(process.env.BENCH_DECODE_TOKENS ?? 128);
 const config = loadConfig({ overrides: { 'agent.maxSteps': 3 } });
 const items = readDataset(path.join(shared, 'math', 'gsm8k_dev.jsonl'), Number(process.env.BENCH_QUESTIONS ?? 16));
 type Row = [what: string, value: string, goal: string];
@@ -61,15 +61,11 @@ async function llamaTool(tool: 'llama-bench' | 'llama-batched-bench', args: stri
   return run.stdout;
 }
 
-/** llama-bench's tg test: tokens/s per thread count. */
-async function llamaBenchTg(threads: number[] = []): Promise<{ n_threads: number; avg_ts: number }[]> {
-  const t = threads.length ? ['-t', threads.join(',')] : [];
-  return JSON.parse(await llamaTool('llama-bench', ['-p', '0', '-n', String(DECODE_TOKENS), '-r', '5', '-o', 'json', ...t])) as { n_threads: number; avg_ts: number }[];
-}
 
 /** Decode speed: understudy's generate() vs llama-bench's tg test on the same file. */
 async function decode(): Promise<Row[]> {
-  const llamaTs = (await llamaBenchTg())[0]!.avg_ts;
+  const bench = JSON.parse(await llamaTool('llama-bench', ['-p', '0', '-n', String(DECODE_TOKENS), '-r', '5', '-o', 'json'])) as { avg_ts: number }[];
+  const llamaTs = bench[0]!.avg_ts;
   const model = await LlamaActionModel.create(config, 'student', 1);
   const prompts = ['Write a long story about a lighthouse keeper.', 'Explain in detail how a compiler works.', 'Describe the history of Rome at length.'];
   const ours: number[] = [];
@@ -96,9 +92,9 @@ async function decode(): Promise<Row[]> {
  * node-llama-cpp's own token loop on the same prompts with nothing of understudy around it, so the
  * gap to llama-bench splits into node-llama-cpp's share and understudy's.
  */
-async function rawDecode(prompts: Token[][], cpuThreads?: number): Promise<number> {
+async function rawDecode(prompts: Token[][], settings: Knobs = {}): Promise<number> {
   const model = await loadModel(config, config.models.student);
-  const context = await model.createContext({ contextSize: config.models.contextSize, ...contextExtras, ...(cpuThreads ? { threads: cpuThreads } : {}) });
+  const context = await model.createContext({ contextSize: config.models.contextSize, ...contextExtras, ...settings });
   const seq = context.getSequence();
   const rates: number[] = [];
   for (const p of [prompts[0]!, ...prompts]) {
@@ -120,10 +116,10 @@ async function rawDecode(prompts: Token[][], cpuThreads?: number): Promise<numbe
  * llama_decode's start to the synchronize after it), on the first prompt after a warm-up: what
  * node-llama-cpp's token loop adds is the rest of its time per token.
  */
-async function llamaEvalMs(prompt: Token[]): Promise<number> {
+async function llamaEvalMs(prompt: Token[], settings: Knobs = {}): Promise<number> {
   const llama = await sharedLlama();
   const model = await loadModel(config, config.models.student);
-  const context = await model.createContext({ contextSize: config.models.contextSize, ...contextExtras, performanceTracking: true });
+  const context = await model.createContext({ contextSize: config.models.contextSize, ...contextExtras, ...settings, performanceTracking: true });
   const seq = context.getSequence();
   const [level, logger] = [llama.logLevel, llama.logger];
   let log = '';
@@ -148,20 +144,31 @@ async function llamaEvalMs(prompt: Token[]): Promise<number> {
   return Number(m[1]) / Number(m[2]);
 }
 
+/** Context options the `knobs` part turns, one at a time. */
+type Knobs = Partial<typeof contextExtras> & { threads?: number; contextSize?: number; flashAttention?: boolean };
+
 /**
- * With every layer on the GPU, llama.cpp still runs the token-embedding lookup on the CPU, on a
- * team of CPU threads woken for every decode. One thread against all cores, in llama-bench and in
- * node-llama-cpp's token loop.
+ * Which of node-llama-cpp's context settings cost decode time against llama-bench (its context:
+ * 128 cells, one sequence, flash attention auto, threads = cores): llama.cpp's own ms per token
+ * inside node-llama-cpp (perf counters) and evaluate()'s wall, as configured and with one knob
+ * turned. One CPU thread: with every layer on the GPU, llama.cpp still looks token embeddings up
+ * on the CPU, on a team of threads woken for every decode.
  */
-async function threads(): Promise<Row[]> {
-  const all = availableParallelism();
-  const bench = await llamaBenchTg([1, all]);
+async function knobs(): Promise<Row[]> {
   const model = await loadModel(config, config.models.student);
-  const prompts = [model.tokenize('Write a long story about a lighthouse keeper.')];
+  const prompt = model.tokenize('Write a long story about a lighthouse keeper.');
+  const variants: [string, Knobs][] = [
+    ['as configured', {}],
+    ['1 CPU thread', { threads: 1 }],
+    ['contextSize 512', { contextSize: 512 }],
+    ['flash attention on', { flashAttention: true }],
+    ['flash attention off', { flashAttention: false }],
+    ['kvUnified off, backendTopK 0', { kvUnified: false, backendTopK: 0 }],
+  ];
   const rows: Row[] = [];
-  for (const t of [1, all]) {
-    const ts = bench.find((b) => b.n_threads === t)?.avg_ts ?? NaN;
-    rows.push([`decode tokens/s, ${t} CPU thread(s): llama-bench / node-llama-cpp evaluate()`, `${ts.toFixed(1)} / ${(await rawDecode(prompts, t)).toFixed(1)}`, '']);
+  for (const [what, k] of variants) {
+    const wall = 1000 / (await rawDecode([prompt], k));
+    rows.push([`ms per token, ${what}: llama.cpp / evaluate()`, `${(await llamaEvalMs(prompt, k)).toFixed(3)} / ${wall.toFixed(3)}`, '']);
   }
   return rows;
 }
@@ -380,8 +387,8 @@ async function latency(): Promise<Row[]> {
   });
 }
 
-const partsWanted = (process.env.BENCH_PARTS ?? 'batching,decode,threads,reference,split,gaps,sag,throughput,latency').split(',');
-const measure: Record<string, () => Promise<Row[]>> = { batching, decode, threads, reference, split, gaps, sag, throughput, latency };
+const partsWanted = (process.env.BENCH_PARTS ?? 'batching,decode,knobs,reference,split,gaps,sag,throughput,latency').split(',');
+const measure: Record<string, () => Promise<Row[]>> = { batching, decode, knobs, reference, split, gaps, sag, throughput, latency };
 const llama = await sharedLlama();
 console.error(`backend ${llama.gpu || 'cpu'}, student ${config.models.student}`);
 const rows: Row[] = [];

@@ -98,10 +98,7 @@ run() {
   phase ingest ingest
   [[ -f "$W/train.done" ]] || { echo "no adapter: evaluating the base student only"; }
   phase evals evals
-  BENCH_PARTS=decode,threads,reference,split,gaps,sag,throughput phase bench npm run -s bench:gpu
-  # node-llama-cpp samples each sequence's token in its own job on libuv's thread pool (4 threads
-  # unless UV_THREADPOOL_SIZE says otherwise): the same rounds with 16.
-  UV_THREADPOOL_SIZE=16 BENCH_PARTS=split,sag,throughput phase bench-uv npm run -s bench:gpu
+  BENCH_PARTS=decode,knobs,reference,split,gaps,sag,throughput phase bench npm run -s bench:gpu
   # The same SAG and throughput rows without the patched options and SAG early stop: node-llama-cpp as shipped
   # (one KV stream per sequence, all logits copied) and SAG waiting for all N candidates.
   UNDERSTUDY_AGENT_KV_UNIFIED=false UNDERSTUDY_AGENT_BACKEND_TOP_K=0 UNDERSTUDY_AGENT_SAG_EARLY_STOP=false \
