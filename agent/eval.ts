@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Config } from '../config/index.ts';
 import type { Retriever } from '../retrieval/index.ts';
 import type { TrajectoryOutcome } from '../store/types.ts';
+import { Sandbox } from '../sandbox/index.ts';
 import { firstThought } from './first-thought.ts';
 import { gradeAnswer, goldOf, type Grade } from './grade.ts';
 import type { AgentRun } from './loop.ts';
@@ -24,6 +25,8 @@ export interface EvalRow extends Grade {
   gold: string[];
   prediction: string | null;
   steps: number;
+  /** When the question started, in ms after the run's first question did (with --parallel, questions overlap). */
+  startMs: number;
   latencyMs: number;
   tokens: number;
   /** How the agent run ended (`context_full`, `max_steps`…); null for `cot` and for failed questions. */
@@ -94,6 +97,7 @@ export async function runEval(config: Config, o: EvalOptions): Promise<EvalRepor
   let teacher: Teacher | null = null;
   try {
     const parallel = o.parallel ?? 1;
+    const sandbox = o.mode === 'cot' ? undefined : Sandbox.warmUp(config.sandbox.memoryMb).catch(() => undefined);
     if (o.mode === 'student') student = await LlamaActionModel.create(config, 'student', o.sagN, parallel);
     else {
       teacher = await createTeacher(config);
@@ -109,6 +113,8 @@ export async function runEval(config: Config, o: EvalOptions): Promise<EvalRepor
       startedAt,
     };
     const stopped = () => (o.stop?.aborted ? String(o.stop.reason ?? 'stopped') : null);
+    await sandbox; // started beside the model's load: the first question does not wait for it
+    const began = performance.now();
     const answer = async (item: EvalItem): Promise<EvalRow> => {
       const t0 = performance.now();
       let prediction: string | null = null;
@@ -141,7 +147,7 @@ export async function runEval(config: Config, o: EvalOptions): Promise<EvalRepor
       } catch (e) {
         error = (e as Error).message;
       }
-      return { id: item.id, question: item.question, gold: item.answers, prediction, steps, latencyMs: performance.now() - t0, tokens, outcome, error, ...gradeAnswer(prediction, item.answers) };
+      return { id: item.id, question: item.question, gold: item.answers, prediction, steps, startMs: t0 - began, latencyMs: performance.now() - t0, tokens, outcome, error, ...gradeAnswer(prediction, item.answers) };
     };
     // `parallel` workers take the next question as each finishes; rows stay in dataset order.
     const slots: (EvalRow | undefined)[] = [];

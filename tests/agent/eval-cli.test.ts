@@ -79,6 +79,9 @@ test('eval --parallel: questions run at once on the student\'s slots; the report
   assert.equal(report.count, 3);
   assert.deepEqual(report.rows.map((row) => row.id), ['1', '2', '3']);
   assert.ok(report.rows.every((row) => row.steps >= 1 && row.error === null), JSON.stringify(report.rows));
+  // At once: every question started before the first one finished.
+  const firstEnd = Math.min(...report.rows.map((row) => row.startMs + row.latencyMs));
+  assert.ok(report.rows.every((row) => row.startMs < firstEnd), JSON.stringify(report.rows.map((row) => [row.startMs, row.latencyMs])));
   for (const i of [1, 2, 3]) assert.match(r.stderr, new RegExp(`\\[${i}/3\\] #[123] `));
   assert.match(r.stdout, /gsm8k_dev\.jsonl\s+student\s+2\s+3\s/);
 });
