@@ -1,6 +1,7 @@
 import type { Config } from '../config/index.ts';
 import { openRetriever, type Retriever } from '../retrieval/index.ts';
 import { openStore } from '../store/index.ts';
+import { Sandbox } from '../sandbox/index.ts';
 import type { LogStore } from '../store/types.ts';
 import { AgentAnswerer } from './answerer.ts';
 import { LlamaActionModel } from './student.ts';
@@ -51,7 +52,10 @@ export async function openAgentDeps(config: Config, deps: AgentDeps): Promise<Re
  */
 export async function createAgent(config: Config, deps: AgentDeps = {}): Promise<Agent> {
   const { log, store, retriever } = await openAgentDeps(config, deps);
+  // The sandbox process starts while the student loads, so the first question does not wait for it.
+  const sandbox = Sandbox.warmUp(config.sandbox.memoryMb).catch(() => undefined);
   const student = await LlamaActionModel.create(config, 'student', config.agent.sagN, config.agent.parallel);
+  await sandbox;
   let teacher: Promise<Teacher | null> | undefined;
   const answerer = new AgentAnswerer({
     config,

@@ -9,6 +9,7 @@ import { runQuestion } from '../agent/run.ts';
 import { LlamaActionModel } from '../agent/student.ts';
 import { loadConfig, repoRoot } from '../config/index.ts';
 import { disposeModels } from '../models/index.ts';
+import { Sandbox } from '../sandbox/index.ts';
 
 const shared = process.env.UNDERSTUDY_SHARED_DATA ?? path.resolve(repoRoot, '../shared/data');
 const count = Number(process.env.BENCH_QUESTIONS ?? 3);
@@ -16,7 +17,10 @@ const maxTokens = Number(process.env.BENCH_MAX_TOKENS ?? 128);
 const N = 8;
 const config = loadConfig({ overrides: { 'agent.maxSteps': 1, 'agent.maxTokensPerStep': maxTokens } });
 const items = readDataset(path.join(shared, 'math', 'gsm8k_dev.jsonl'), count);
+// As createAgent does: the sandbox process starts beside the model, not in the first question.
+const sandbox = Sandbox.warmUp(config.sandbox.memoryMb);
 const student = await LlamaActionModel.create(config, 'student', N);
+await sandbox;
 
 interface Totals {
   step: number;

@@ -52,6 +52,15 @@ export class Sandbox {
     return sandbox;
   }
 
+  /**
+   * Starts the sandbox process and loads one isolate, so that the first question's sandbox does
+   * not wait for them (about 0.6 s: a Node process with tsx and isolated-vm). Call it when an agent
+   * is set up; harmless when the process already runs.
+   */
+  static async warmUp(memoryMb: number): Promise<void> {
+    (await Runtime.create(memoryMb, [], 0)).dispose();
+  }
+
   get disposed(): boolean {
     return this.#disposed;
   }

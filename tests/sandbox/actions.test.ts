@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
+import { Sandbox } from '../../sandbox/index.ts';
 import { fixture, type Fixture } from './fixture.ts';
 
 const open: Fixture[] = [];
@@ -191,6 +192,13 @@ describe('sandbox actions', () => {
     await sandbox.run('let c = 0');
     const rs = await Promise.all(Array.from({ length: 10 }, () => sandbox.run('c += 1')));
     assert.deepEqual(rs.map((r) => r.value), ['1', '2', '3', '4', '5', '6', '7', '8', '9', '10']);
+  });
+
+  test('warmUp (what createAgent runs beside the model load) may run more than once and leaves sandboxes working', async () => {
+    await Promise.all([Sandbox.warmUp(64), Sandbox.warmUp(64)]);
+    await Sandbox.warmUp(64);
+    const { sandbox } = await make();
+    assert.equal((await sandbox.run('6 * 7')).value, '42');
   });
 
   test('tool names must be plain identifiers that do not clash with the built-ins', async () => {
