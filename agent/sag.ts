@@ -93,13 +93,31 @@ export class SagStep {
 
   /**
    * Votes once the generation has returned all N texts: candidates never added are run now, unless
-   * the vote was decided early, which is why they did not finish.
+   * the vote was decided early, which is why they did not finish. Once it is decided, a candidate
+   * whose code still runs (a loop waiting for the action's time limit, say) is not waited for.
    */
   async finish(texts: string[]): Promise<SagOutcome> {
     for (const [i, text] of texts.entries()) if (!this.#pending.has(i) && !this.enough.aborted) this.add(i, text);
-    const stopped = (text: string): Candidate => ({ text, parsed: { thought: '', code: null, error: STOPPED }, result: null, observation: STOPPED, sandbox: null });
-    const candidates = await Promise.all(texts.map((text, i) => this.#pending.get(i) ?? stopped(text)));
+    const candidates = await Promise.all(texts.map((text, i) => this.#counted(i, text)));
     return decide(this.sandbox, candidates);
+  }
+
+  /** Candidate `index` once it has run, or stopped if the vote is decided first (its fork is freed when its code ends). */
+  #counted(index: number, text: string): Promise<Candidate> | Candidate {
+    const stopped: Candidate = { text, parsed: { thought: '', code: null, error: STOPPED }, result: null, observation: STOPPED, sandbox: null };
+    const pending = this.#pending.get(index);
+    if (!pending) return stopped;
+    return new Promise((resolve, reject) => {
+      const stop = () => {
+        // The abort that a candidate's own count triggers comes after its key is set: that one is counted.
+        if (this.#keys.has(index)) return;
+        void pending.then((c) => c.sandbox?.dispose(), () => undefined);
+        resolve(stopped);
+      };
+      if (this.enough.aborted) stop();
+      else this.enough.addEventListener('abort', stop, { once: true });
+      pending.then(resolve, reject).finally(() => this.enough.removeEventListener('abort', stop));
+    });
   }
 }
 

@@ -67,3 +67,18 @@ test('SagStep early stop waits while the open candidates could still change the 
   assert.match(out.records[7]!.error!, /not finished/);
   out.sandbox.dispose();
 });
+
+test('SagStep early stop does not wait for a candidate whose code still runs once the vote is decided', async () => {
+  // Candidate 0 loops until the action's 5 s limit; 1 and 2 agree, which decides a vote of 3.
+  const hang = action('while (true) {}');
+  const step = new SagStep(await sandbox(), 3, stop(0.5));
+  const running = step.add(0, hang);
+  await addAll(step, [[1, answer(7)], [2, answer(7)]]);
+  assert.equal(step.enough.aborted, true);
+  const out = await step.finish([hang, answer(7), answer(7)]);
+  assert.match(out.records[0]!.error!, /not finished: the vote was already decided/, 'stopped, not a timeout after 5 s');
+  assert.equal(out.records.findIndex((r) => r.chosen), 1);
+  assert.equal(out.agreement, 2 / 3);
+  out.sandbox.dispose();
+  await running; // its fork is freed once the time limit ends the loop
+});
