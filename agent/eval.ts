@@ -97,7 +97,7 @@ export async function runEval(config: Config, o: EvalOptions): Promise<EvalRepor
   let teacher: Teacher | null = null;
   try {
     const parallel = o.parallel ?? 1;
-    const sandbox = o.mode === 'cot' ? undefined : Sandbox.warmUp(config.sandbox.memoryMb).catch(() => undefined);
+    const sandboxReady = o.mode === 'cot' ? undefined : Sandbox.warmUp(config.sandbox.memoryMb);
     if (o.mode === 'student') student = await LlamaActionModel.create(config, 'student', o.sagN, parallel);
     else {
       teacher = await createTeacher(config);
@@ -113,7 +113,7 @@ export async function runEval(config: Config, o: EvalOptions): Promise<EvalRepor
       startedAt,
     };
     const stopped = () => (o.stop?.aborted ? String(o.stop.reason ?? 'stopped') : null);
-    await sandbox; // started beside the model's load: the first question does not wait for it
+    await sandboxReady; // started beside the model's load: the first question does not wait for it
     const began = performance.now();
     const answer = async (item: EvalItem): Promise<EvalRow> => {
       const t0 = performance.now();

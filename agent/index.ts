@@ -53,9 +53,9 @@ export async function openAgentDeps(config: Config, deps: AgentDeps): Promise<Re
 export async function createAgent(config: Config, deps: AgentDeps = {}): Promise<Agent> {
   const { log, store, retriever } = await openAgentDeps(config, deps);
   // The sandbox process starts while the student loads, so the first question does not wait for it.
-  const sandbox = Sandbox.warmUp(config.sandbox.memoryMb).catch(() => undefined);
+  const sandboxReady = Sandbox.warmUp(config.sandbox.memoryMb);
   const student = await LlamaActionModel.create(config, 'student', config.agent.sagN, config.agent.parallel);
-  await sandbox;
+  await sandboxReady;
   let teacher: Promise<Teacher | null> | undefined;
   const answerer = new AgentAnswerer({
     config,

@@ -18,9 +18,9 @@ const N = 8;
 const config = loadConfig({ overrides: { 'agent.maxSteps': 1, 'agent.maxTokensPerStep': maxTokens } });
 const items = readDataset(path.join(shared, 'math', 'gsm8k_dev.jsonl'), count);
 // As createAgent does: the sandbox process starts beside the model, not in the first question.
-const sandbox = Sandbox.warmUp(config.sandbox.memoryMb);
+const sandboxReady = Sandbox.warmUp(config.sandbox.memoryMb);
 const student = await LlamaActionModel.create(config, 'student', N);
-await sandbox;
+await sandboxReady;
 
 interface Totals {
   step: number;

@@ -61,7 +61,6 @@ async function llamaTool(tool: 'llama-bench' | 'llama-batched-bench', args: stri
   return run.stdout;
 }
 
-
 /** Decode speed: understudy's generate() vs llama-bench's tg test on the same file. */
 async function decode(): Promise<Row[]> {
   const bench = JSON.parse(await llamaTool('llama-bench', ['-p', '0', '-n', String(DECODE_TOKENS), '-r', '5', '-o', 'json'])) as { avg_ts: number }[];
@@ -77,71 +76,58 @@ async function decode(): Promise<Row[]> {
   const promptTokens = prompts.map((p) => model.promptTokens([{ role: 'user', content: p }]));
   await model.close();
   const oursTs = percentile(ours.slice(1), 50)!; // the first run warms up
-  const rawTs = await rawDecode(promptTokens);
-  const evalMs = await llamaEvalMs(promptTokens[0]!);
+  const raw = await rawDecode(promptTokens);
+  const rawTs = raw.tokensPerSec;
   return [
     ['decode tokens/s, understudy (median of 3)', oursTs.toFixed(1), ''],
     ['decode tokens/s, node-llama-cpp evaluate() alone (median of 3)', rawTs.toFixed(1), ''],
     [`decode tokens/s, llama-bench tg${DECODE_TOKENS}`, llamaTs.toFixed(1), ''],
     ['understudy / llama-bench', `${((100 * oursTs) / llamaTs).toFixed(1)}%`, '≥ 90%'],
-    ['ms per token: llama.cpp inside node-llama-cpp / evaluate() / llama-bench', `${evalMs.toFixed(3)} / ${(1000 / rawTs).toFixed(3)} / ${(1000 / llamaTs).toFixed(3)}`, '(perf counters / wall / tg)'],
+    ['ms per token: llama.cpp inside node-llama-cpp / evaluate() / llama-bench', `${raw.llamaMs.toFixed(3)} / ${(1000 / rawTs).toFixed(3)} / ${(1000 / llamaTs).toFixed(3)}`, '(perf counters / wall / tg)'],
   ];
 }
 
 /**
  * node-llama-cpp's own token loop on the same prompts with nothing of understudy around it, so the
- * gap to llama-bench splits into node-llama-cpp's share and understudy's.
+ * gap to llama-bench splits into node-llama-cpp's share and understudy's; and llama.cpp's own time
+ * per generated token in that loop, from its perf counters (llama_decode's start to the
+ * synchronize after it): what node-llama-cpp's loop adds is the rest. Medians after a warm-up run.
  */
-async function rawDecode(prompts: Token[][], settings: Knobs = {}): Promise<number> {
-  const model = await loadModel(config, config.models.student);
-  const context = await model.createContext({ contextSize: config.models.contextSize, ...contextExtras, ...settings });
-  const seq = context.getSequence();
-  const rates: number[] = [];
-  for (const p of [prompts[0]!, ...prompts]) {
-    await seq.clearHistory();
-    let n = 0;
-    let first = 0;
-    for await (const token of seq.evaluate(p, { temperature: 0 })) {
-      first ||= performance.now();
-      if (++n >= DECODE_TOKENS || model.isEogToken(token)) break;
-    }
-    rates.push((n - 1) / ((performance.now() - first) / 1000));
-  }
-  await context.dispose();
-  return percentile(rates.slice(1), 50)!;
-}
-
-/**
- * llama.cpp's own time per generated token inside node-llama-cpp, from its perf counters (from
- * llama_decode's start to the synchronize after it), on the first prompt after a warm-up: what
- * node-llama-cpp's token loop adds is the rest of its time per token.
- */
-async function llamaEvalMs(prompt: Token[], settings: Knobs = {}): Promise<number> {
+async function rawDecode(prompts: Token[][], settings: Knobs = {}): Promise<{ tokensPerSec: number; llamaMs: number }> {
   const llama = await sharedLlama();
   const model = await loadModel(config, config.models.student);
   const context = await model.createContext({ contextSize: config.models.contextSize, ...contextExtras, ...settings, performanceTracking: true });
   const seq = context.getSequence();
   const [level, logger] = [llama.logLevel, llama.logger];
   let log = '';
+  const rates: number[] = [];
+  const llamaMs: number[] = [];
   try {
     llama.logLevel = LlamaLogLevel.info;
     llama.logger = (_level, message) => { log += message; };
-    for (let run = 0; run < 2; run++) {
+    for (const p of [prompts[0]!, ...prompts]) {
       await seq.clearHistory();
-      await context.printTimings(); // prints and resets the counters: only the last run counts
+      await context.printTimings(); // prints and resets llama.cpp's counters
       log = '';
       let n = 0;
-      for await (const token of seq.evaluate(prompt, { temperature: 0 })) if (++n >= DECODE_TOKENS || model.isEogToken(token)) break;
+      let first = 0;
+      for await (const token of seq.evaluate(p, { temperature: 0 })) {
+        first ||= performance.now();
+        if (++n >= DECODE_TOKENS || model.isEogToken(token)) break;
+      }
+      rates.push((n - 1) / ((performance.now() - first) / 1000));
+      await context.printTimings();
+      // The last report is this run's (the reset's may still be arriving).
+      const m = [...log.matchAll(/:\s+eval time =\s*([\d.]+) ms \/\s*(\d+) runs/g)].at(-1);
+      if (!m) throw new Error(`no eval time in llama.cpp's timings: ${log.slice(0, 300)}`);
+      llamaMs.push(Number(m[1]) / Number(m[2]));
     }
-    await context.printTimings();
   } finally {
     llama.logLevel = level;
     llama.logger = logger;
     await context.dispose();
   }
-  const m = /:\s+eval time =\s*([\d.]+) ms \/\s*(\d+) runs/.exec(log);
-  if (!m) throw new Error(`no eval time in llama.cpp's timings: ${log.slice(0, 300)}`);
-  return Number(m[1]) / Number(m[2]);
+  return { tokensPerSec: percentile(rates.slice(1), 50)!, llamaMs: percentile(llamaMs.slice(1), 50)! };
 }
 
 /** Context options the `knobs` part turns, one at a time. */
@@ -167,8 +153,8 @@ async function knobs(): Promise<Row[]> {
   ];
   const rows: Row[] = [];
   for (const [what, k] of variants) {
-    const wall = 1000 / (await rawDecode([prompt], k));
-    rows.push([`ms per token, ${what}: llama.cpp / evaluate()`, `${(await llamaEvalMs(prompt, k)).toFixed(3)} / ${wall.toFixed(3)}`, '']);
+    const { tokensPerSec, llamaMs } = await rawDecode([prompt], k);
+    rows.push([`ms per token, ${what}: llama.cpp / evaluate()`, `${llamaMs.toFixed(3)} / ${(1000 / tokensPerSec).toFixed(3)}`, '']);
   }
   return rows;
 }

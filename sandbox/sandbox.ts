@@ -54,11 +54,12 @@ export class Sandbox {
 
   /**
    * Starts the sandbox process and loads one isolate, so that the first question's sandbox does
-   * not wait for them (about 0.6 s: a Node process with tsx and isolated-vm). Call it when an agent
-   * is set up; harmless when the process already runs.
+   * not wait for them (about 0.6 s: a Node process with tsx and isolated-vm). Call it beside an
+   * agent's model load; harmless when the process already runs. Never rejects: a sandbox that
+   * cannot start says so to the first question that needs it.
    */
   static async warmUp(memoryMb: number): Promise<void> {
-    (await Runtime.create(memoryMb, [], 0)).dispose();
+    await Runtime.create(memoryMb, [], 0).then((rt) => rt.dispose(), () => undefined);
   }
 
   get disposed(): boolean {
