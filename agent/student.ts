@@ -12,10 +12,19 @@ import type { Config } from '../config/index.ts';
 import { contextOptions, loadModel } from '../models/index.ts';
 import { ContextFullError } from './context-full.ts';
 import { DecodeRounds } from './decode-rounds.ts';
+import { NativeRounds } from './native-rounds.ts';
 import { cutAtStop, type ActionModel, type ChatTurn, type GenerateOptions, type Generation } from './llm.ts';
 
 /** Below this many uncached prompt tokens a sequence evaluates them itself rather than loading a copied state. */
 const SHARE_MIN_TOKENS = 16;
+
+type Sampling = { temperature: number; topP?: number; seed?: number };
+
+interface Decoded {
+  out: Token[];
+  firstTokenAt: number;
+  endAt: number;
+}
 
 interface Sample {
   text: string;
@@ -43,7 +52,8 @@ function toHistory(turns: ChatTurn[], prefix: string): ChatHistoryItem[] {
  * its prompt, evaluates the prompt once and copies that state to the group's other sequences, then
  * samples the N candidates together. Concurrent questions keep their conversations cached in their
  * own groups, and every running sequence decodes in lock-step rounds that share one batch (unless
- * `agent.batchedDecode` is off: then one sequence decodes at a time).
+ * `agent.batchedDecode` is off: then one sequence decodes at a time). The rounds run inside the
+ * addon where it has them (NativeRounds), else through node-llama-cpp's token loop (DecodeRounds).
  */
 export class LlamaActionModel implements ActionModel {
   #slots: LlamaContextSequence[][] = [];
@@ -53,6 +63,7 @@ export class LlamaActionModel implements ActionModel {
   /** With batched decode off, generations queue here and decode one sequence at a time. */
   #turn: Promise<unknown> = Promise.resolve();
   readonly #rounds = new DecodeRounds();
+  #native: NativeRounds | null = null;
 
   private constructor(
     readonly name: string,
@@ -83,6 +94,7 @@ export class LlamaActionModel implements ActionModel {
     // Created in order, so a sequence's place in #slots.flat() is its id in the context (decode rounds sort by it).
     m.#slots = Array.from({ length: slots }, () => Array.from({ length: sequences }, () => context.getSequence()));
     m.#free = m.#slots.map((_, i) => i);
+    if (config.agent.nativeDecode && NativeRounds.supported(context)) m.#native = new NativeRounds(context, model);
     return m;
   }
 
@@ -165,7 +177,12 @@ export class LlamaActionModel implements ActionModel {
 
   /** Decode rounds run, sequence-tokens requested and runs of consecutive sequence ids (see DecodeRounds.stats). */
   get roundStats(): DecodeRounds['stats'] {
-    return { ...this.#rounds.stats };
+    return { ...(this.#native ?? this.#rounds).stats };
+  }
+
+  /** Whether decode rounds run inside the addon (see NativeRounds). */
+  get nativeDecode(): boolean {
+    return this.#native !== null;
   }
 
   /** Forgets every sequence's cached prompt, so the next step starts cold (benchmarks compare cold steps). */
@@ -178,33 +195,51 @@ export class LlamaActionModel implements ActionModel {
     // Keep the cached prefix this sequence shares with the prompt; evaluate at least one token for fresh logits.
     const keep = Math.min(seq.compareContextTokens(tokens).firstDifferentIndex, tokens.length - 1);
     if (keep < seq.nextTokenIndex) await seq.eraseContextTokenRanges([{ start: keep, end: seq.nextTokenIndex }]);
+    // A stop sequence that just appeared lies in the last few tokens: detokenize only those.
+    const window = 2 * Math.max(0, ...opts.stop.map((x) => x.length)) + 8;
+    const stopped = (out: Token[]) => cutAtStop(this.model.detokenize(out.slice(-window)), opts.stop).stopped;
+    const sampling = opts.temperature > 0 ? { temperature: opts.temperature, topP: opts.topP, seed } : { temperature: 0 };
+    let cut = false;
+    const { out, firstTokenAt, endAt } = this.#native
+      ? await this.#decodeNative(seq, tokens, keep, opts, sampling, (out) => {
+          if (stopped(out) || opts.signal?.aborted) return true;
+          cut = opts.enough?.aborted ?? false;
+          return cut;
+        })
+      : await this.#decodeLoop(seq, tokens.slice(keep), sampling, (out) => {
+          if (stopped(out) || out.length >= opts.maxTokens || opts.signal?.aborted) return true;
+          cut = opts.enough?.aborted ?? false;
+          return cut;
+        });
+    const text = cutAtStop(this.model.detokenize(out), opts.stop).text;
+    if (!cut && !opts.signal?.aborted) opts.onCandidate?.(index, text);
+    return { text, tokens: out.length, firstTokenAt: firstTokenAt || endAt, endAt };
+  }
+
+  /** The prompt but its last token through node-llama-cpp, then the rounds inside the addon. */
+  async #decodeNative(seq: LlamaContextSequence, tokens: Token[], keep: number, opts: GenerateOptions, sampling: Sampling, halt: (out: Token[]) => boolean): Promise<Decoded> {
+    if (keep < tokens.length - 1) await seq.evaluateWithoutGeneratingNewTokens(tokens.slice(keep, -1));
+    const r = await this.#native!.generate({ sequence: seq, token: tokens.at(-1)!, sampling, stop: opts.stop, maxTokens: opts.maxTokens, halt });
+    return { out: r.tokens, firstTokenAt: r.firstTokenAt, endAt: r.endAt };
+  }
+
+  /** node-llama-cpp's token loop, one token per DecodeRounds round, until `halt` says so after a token. */
+  async #decodeLoop(seq: LlamaContextSequence, evaluate: Token[], sampling: Sampling, halt: (out: Token[]) => boolean): Promise<Decoded> {
     const out: Token[] = [];
     let firstTokenAt = 0;
-    let cut = false;
-    // A stop sequence that just appeared lies in the last few tokens: detokenize only those per token.
-    const window = 2 * Math.max(0, ...opts.stop.map((x) => x.length)) + 8;
-    const sampling = opts.temperature > 0 ? { temperature: opts.temperature, topP: opts.topP, seed } : { temperature: 0 };
-    const stream = seq.evaluate(tokens.slice(keep), sampling);
+    const stream = seq.evaluate(evaluate, sampling);
     try {
       // The stream ends (null) at an end-of-generation token, which it never yields.
       const order = this.#slots.flat().indexOf(seq);
       for (let token = await this.#rounds.next(stream, order); token !== null; token = await this.#rounds.next(stream, order)) {
         firstTokenAt ||= performance.now();
         out.push(token);
-        const stopped = cutAtStop(this.model.detokenize(out.slice(-window)), opts.stop).stopped;
-        if (stopped || out.length >= opts.maxTokens || opts.signal?.aborted) break;
-        if (opts.enough?.aborted) {
-          cut = true;
-          break;
-        }
+        if (halt(out)) break;
       }
     } finally {
       await stream.return();
     }
-    const endAt = performance.now();
-    const text = cutAtStop(this.model.detokenize(out), opts.stop).text;
-    if (!cut && !opts.signal?.aborted) opts.onCandidate?.(index, text);
-    return { text, tokens: out.length, firstTokenAt: firstTokenAt || endAt, endAt };
+    return { out, firstTokenAt, endAt: performance.now() };
   }
 
   async close(): Promise<void> {

@@ -76,6 +76,12 @@ export const configSchema = z
          * 0 = off. Same build condition as kvUnified.
          */
         backendTopK: z.number().int().min(0).max(1000).default(40),
+        /**
+         * Decode rounds run inside the addon (true), or through node-llama-cpp's own token loop,
+         * which crosses into JavaScript twice per token (false). Takes effect in an addon built by
+         * deploy/build-addon.sh (setup runs it on CPU hosts) or `deploy/gpu-node.sh build`.
+         */
+        nativeDecode: z.boolean().default(true),
       })
       .strict()
       .default({}),

@@ -1,27 +1,33 @@
 #!/usr/bin/env node
-// Adds two context options to node-llama-cpp before its llama.cpp backend is built from source
-// (deploy/gpu-node.sh build). Prebuilt addons ignore both options; behaviour there is unchanged.
+// Adds to node-llama-cpp's addon source, before it is built (deploy/gpu-node.sh build for CUDA,
+// deploy/build-addon.sh for the CPU addon over the prebuilt llama.cpp libraries):
 //
-//   kvUnified    one KV cache for all of a context's sequences. node-llama-cpp fixes
-//                kv_unified=false, which gives each sequence its own cache stream; llama.cpp then
-//                computes a batch in one pass only per run of consecutive sequence ids, so a batch
-//                of sequences 0, 2, 4 costs three passes (docs/gpu-notes.md measures it).
-//   backendTopK  the GPU keeps each sampled position's K highest logits and copies those to the
-//                host instead of the whole vocabulary, which node-llama-cpp's sampler otherwise
-//                copies for every token under one lock shared by all sequences. node-llama-cpp
-//                samples from the top 40 (its topK default) anyway, so K >= 40 changes no token.
+//   kvUnified       one KV cache for all of a context's sequences. node-llama-cpp fixes
+//                   kv_unified=false, which gives each sequence its own cache stream; llama.cpp then
+//                   computes a batch in one pass only per run of consecutive sequence ids, so a batch
+//                   of sequences 0, 2, 4 costs three passes (docs/gpu-notes.md measures it).
+//   backendTopK     the GPU keeps each sampled position's K highest logits and copies those to the
+//                   host instead of the whole vocabulary, which node-llama-cpp's sampler otherwise
+//                   copies for every token under one lock shared by all sequences. node-llama-cpp
+//                   samples from the top 40 (its topK default) anyway, so K >= 40 changes no token.
+//   generateRounds  decode rounds run natively (deploy/addon/AddonGenerateRounds.cpp, copied in).
 //
+// The two context options need the JavaScript edit too; generateRounds is called directly.
+// Prebuilt addons have none of them, and understudy then runs as before.
 // Idempotent: a patched file is left alone. Fails loudly when node-llama-cpp's source has moved.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 const root = path.resolve(process.argv[2] ?? 'node_modules/node-llama-cpp');
-const MARK = 'understudy: kvUnified/backendTopK';
+const MARK = 'understudy: kvUnified/backendTopK/generateRounds';
+const ROUNDS_SOURCE = 'AddonGenerateRounds.cpp';
 
 const edits = {
   'llama/addon/AddonContext.h': [
     ['        bool memoryDisposed = false;\n',
       `        bool memoryDisposed = false;\n        // ${MARK}\n        std::vector<llama_sampler_seq_config> backendSamplers;\n`],
+    ['        Napi::Value DecodeBatch(const Napi::CallbackInfo& info);\n',
+      `        Napi::Value DecodeBatch(const Napi::CallbackInfo& info);\n        Napi::Value GenerateRounds(const Napi::CallbackInfo& info); // ${ROUNDS_SOURCE}\n`],
   ],
   'llama/addon/AddonContext.cpp': [
     ['        if (options.Has("swaFullCache")) {\n            context_params.swa_full = options.Get("swaFullCache").As<Napi::Boolean>().Value();\n        }\n',
@@ -45,6 +51,8 @@ const edits = {
             context_params.n_samplers = backendSamplers.size();
         }
 `],
+    ['                InstanceMethod("decodeBatch", &AddonContext::DecodeBatch),\n',
+      `                InstanceMethod("decodeBatch", &AddonContext::DecodeBatch),\n                InstanceMethod("generateRounds", &AddonContext::GenerateRounds), // ${MARK}\n`],
     ['        llama_free(currentCtx);\n',
       `        llama_free(currentCtx);\n        // ${MARK}\n        for (auto & s : backendSamplers) llama_sampler_free(s.sampler);\n        backendSamplers.clear();\n`],
   ],
@@ -80,3 +88,6 @@ for (const [file, p, text] of patched) {
   writeFileSync(p, text);
   console.log(`patched: ${file}`);
 }
+// The addon's CMakeLists compiles every addon/*.cpp, so the new source only needs to be there.
+copyFileSync(path.join(import.meta.dirname, 'addon', ROUNDS_SOURCE), path.join(root, 'llama/addon', ROUNDS_SOURCE));
+console.log(`copied: llama/addon/${ROUNDS_SOURCE}`);

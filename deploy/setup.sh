@@ -36,6 +36,8 @@ if [[ ! -f node_modules/.understudy-lock ]] || [[ "$(cat node_modules/.understud
 else
   say "npm dependencies up to date"
 fi
+# node-llama-cpp's addon with native decode rounds, over its prebuilt llama.cpp (about 30 s, once).
+bash deploy/build-addon.sh
 
 # Python venv, keyed by the requirements' hash so a change builds a fresh one.
 VENV="$CACHE/venv-$(sha256sum deploy/requirements.txt | cut -c1-12)"

@@ -1,6 +1,7 @@
-// deploy/patch-node-llama-cpp.mjs edits the installed node-llama-cpp before the GPU source build;
-// CI cannot afford that build, so this checks the edits still apply to the pinned version, are
-// idempotent, and leave JavaScript that parses. The patched build itself is measured by bench:gpu.
+// deploy/patch-node-llama-cpp.mjs edits node-llama-cpp's source before a build; this checks the
+// edits still apply to the pinned version, are idempotent, and leave JavaScript that parses. The
+// CPU addon setup builds from them is tested in tests/agent/native-rounds.test.ts; the CUDA build
+// is measured by bench:gpu.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { cpSync, readFileSync } from 'node:fs';
@@ -12,7 +13,7 @@ import { tempDir } from '../agent/helpers.ts';
 const FILES = ['llama/addon/AddonContext.h', 'llama/addon/AddonContext.cpp', 'dist/evaluator/LlamaContext/LlamaContext.js'];
 const patch = (dir: string) => spawnSync(process.execPath, [path.join(repoRoot, 'deploy/patch-node-llama-cpp.mjs'), dir], { encoding: 'utf8' });
 
-test('the node-llama-cpp patch applies to the installed version, once, and forwards both options to the addon', () => {
+test('the node-llama-cpp patch applies to the installed version, once, forwards both options to the addon and adds generateRounds', () => {
   const dir = tempDir('nlc-patch');
   for (const f of FILES) cpSync(path.join(repoRoot, 'node_modules/node-llama-cpp', f), path.join(dir, f));
   const first = patch(dir);
@@ -26,6 +27,9 @@ test('the node-llama-cpp patch applies to the installed version, once, and forwa
   assert.match(cpp, /context_params\.kv_unified = options\.Get\("kvUnified"\)/);
   assert.match(cpp, /context_params\.samplers = backendSamplers\.data\(\)/);
   assert.match(cpp, /llama_free\(currentCtx\);\n.*\n\s+for \(auto & s : backendSamplers\) llama_sampler_free/);
+  assert.match(cpp, /InstanceMethod\("generateRounds", &AddonContext::GenerateRounds\)/);
+  assert.match(readFileSync(path.join(dir, FILES[0]!), 'utf8'), /Napi::Value GenerateRounds\(const Napi::CallbackInfo& info\);/);
+  assert.match(readFileSync(path.join(dir, 'llama/addon/AddonGenerateRounds.cpp'), 'utf8'), /Napi::Value AddonContext::GenerateRounds\(/);
   const js = path.join(dir, FILES[2]!);
   assert.equal(spawnSync(process.execPath, ['--check', js]).status, 0, 'the patched LlamaContext.js parses');
   assert.match(readFileSync(js, 'utf8'), /kvUnified,\n\s+backendTopK\n\s+\}\)\);/);

@@ -1,0 +1,216 @@
+// understudy: generateRounds, added to node-llama-cpp's addon by deploy/patch-node-llama-cpp.mjs.
+//
+// Decode rounds run natively. node-llama-cpp's own token loop crosses into JavaScript twice per
+// token (a thread-pool job to decode, another to sample) and each crossing costs more than a
+// GPU decode of a small model. Here each round feeds every running stream its pending token in
+// one batch, samples each stream's next token with its own node-llama-cpp sampler (the same
+// sampling code as sampleToken), and ends a stream at an end-of-generation token, at one of its
+// stop strings, or at its token limit. A call returns after `maxRounds` rounds, once `budgetMs`
+// has passed, or when every stream has ended; JavaScript then records the fed tokens in
+// node-llama-cpp's sequence state (agent/native-rounds.ts).
+//
+// generateRounds(streams, maxRounds, budgetMs) -> Promise<{ rounds, idRuns, ms, error, streams }>
+//   streams[i]: { sequenceId, position, token, sampler, maxTokens, stop: string[] }
+//   result streams[i]: { tokens: Uint32Array (sampled, end-of-generation excluded), fed (tokens
+//   added to the KV cache), end (0 running, 1 end of generation, 2 stop string, 3 token limit),
+//   firstMs (ms from the call's start to its first sampled token, -1 if none) }
+#include <algorithm>
+#include <chrono>
+#include <string>
+#include <vector>
+#include "llama.h"
+#include "napi.h"
+#include "AddonContext.h"
+#include "AddonSampler.h"
+
+namespace {
+
+struct Stream {
+    llama_seq_id sequenceId;
+    llama_pos position;   // where `next` goes
+    llama_token next;     // the token to feed in the next round (not in the KV cache yet)
+    AddonSampler* sampler;
+    int32_t maxTokens;
+    std::vector<std::string> stops;
+    size_t longestStop = 0;
+    std::string tail;     // the text of the last tokens, where a stop string would appear
+    std::vector<llama_token> out;
+    int32_t fed = 0;
+    int32_t end = 0;
+    double firstMs = -1;
+
+    bool stopped() {
+        for (const auto& stop : stops) {
+            if (tail.find(stop) != std::string::npos) return true;
+        }
+        // Keep enough text for a stop string that spans several tokens.
+        if (tail.size() > 4 * (longestStop + 16)) tail.erase(0, tail.size() - 2 * (longestStop + 16));
+        return false;
+    }
+};
+
+class GenerateRoundsWorker : public Napi::AsyncWorker {
+    public:
+        GenerateRoundsWorker(const Napi::CallbackInfo& info, AddonContext* ctx)
+            : Napi::AsyncWorker(info.Env(), "AddonContextGenerateRoundsWorker"),
+              ctx(ctx),
+              deferred(Napi::Promise::Deferred::New(info.Env())) {
+            ctx->Ref();
+            const auto list = info[0].As<Napi::Array>();
+            for (uint32_t i = 0; i < list.Length(); i++) {
+                const auto item = list.Get(i).As<Napi::Object>();
+                Stream s;
+                s.sequenceId = item.Get("sequenceId").As<Napi::Number>().Int32Value();
+                s.position = item.Get("position").As<Napi::Number>().Int32Value();
+                s.next = item.Get("token").As<Napi::Number>().Int32Value();
+                s.sampler = Napi::ObjectWrap<AddonSampler>::Unwrap(item.Get("sampler").As<Napi::Object>());
+                s.sampler->Ref();
+                s.maxTokens = item.Get("maxTokens").As<Napi::Number>().Int32Value();
+                const auto stops = item.Get("stop").As<Napi::Array>();
+                for (uint32_t j = 0; j < stops.Length(); j++) {
+                    s.stops.push_back(stops.Get(j).As<Napi::String>().Utf8Value());
+                    s.longestStop = std::max(s.longestStop, s.stops.back().size());
+                }
+                streams.push_back(std::move(s));
+            }
+            maxRounds = info[1].As<Napi::Number>().Int32Value();
+            budgetMs = info[2].As<Napi::Number>().DoubleValue();
+        }
+        ~GenerateRoundsWorker() {
+            ctx->Unref();
+            for (auto& s : streams) s.sampler->Unref();
+        }
+
+        Napi::Promise GetPromise() {
+            return deferred.Promise();
+        }
+
+    protected:
+        AddonContext* ctx;
+        Napi::Promise::Deferred deferred;
+        std::vector<Stream> streams;
+        int32_t maxRounds = 0;
+        double budgetMs = 0;
+        int32_t rounds = 0;
+        int32_t idRuns = 0;
+        double ms = 0;
+        std::string error;
+
+        void Execute() {
+            if (ctx->disposed) {
+                error = "Context is disposed";
+                return;
+            }
+            const auto start = std::chrono::steady_clock::now();
+            const auto elapsedMs = [&]() {
+                return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+            };
+            const llama_vocab* vocab = llama_model_get_vocab(llama_get_model(ctx->ctx));
+            llama_batch batch = llama_batch_init((int32_t)streams.size(), 0, 1);
+            std::vector<size_t> running;
+            char piece[256];
+            try {
+                while (rounds < maxRounds && error.empty()) {
+                    running.clear();
+                    batch.n_tokens = 0;
+                    for (size_t i = 0; i < streams.size(); i++) {
+                        const auto& s = streams[i];
+                        if (s.end != 0) continue;
+                        const int32_t k = batch.n_tokens++;
+                        batch.token[k] = s.next;
+                        batch.pos[k] = s.position;
+                        batch.n_seq_id[k] = 1;
+                        batch.seq_id[k][0] = s.sequenceId;
+                        batch.logits[k] = true;
+                        if (running.empty() || streams[running.back()].sequenceId + 1 != s.sequenceId) idRuns++;
+                        running.push_back(i);
+                    }
+                    if (running.empty()) break;
+
+                    const int r = llama_decode(ctx->ctx, batch);
+                    if (r != 0) {
+                        error = r == 1
+                            ? "could not find a KV slot for the batch (try reducing the size of the batch or increase the context)"
+                            : "Eval has failed";
+                        break;
+                    }
+                    llama_synchronize(ctx->ctx);
+                    rounds++;
+
+                    for (size_t k = 0; k < running.size(); k++) {
+                        auto& s = streams[running[k]];
+                        s.position++;
+                        s.fed++;
+                        s.sampler->rebuildChainIfNeeded();
+                        llama_token_data_array candidates;
+                        std::unique_lock<std::mutex> lock(ctx->sharedSamplerData.mutex);
+                        s.sampler->sampleAndReleaseLock(ctx->sharedSamplerData.mutex, lock, ctx->ctx, (int32_t)k, candidates, false);
+                        if (candidates.size == 0 || candidates.selected < 0 || candidates.selected >= (int64_t)candidates.size) {
+                            error = "Failed to sample next token";
+                            break;
+                        }
+                        const llama_token token = candidates.data[candidates.selected].id;
+                        s.sampler->acceptToken(token);
+                        if (s.firstMs < 0) s.firstMs = elapsedMs();
+                        if (llama_vocab_is_eog(vocab, token)) {
+                            s.end = 1;
+                            continue;
+                        }
+                        s.out.push_back(token);
+                        s.next = token;
+                        const int n = llama_token_to_piece(vocab, token, piece, sizeof(piece), 0, false);
+                        if (n > 0) s.tail.append(piece, n);
+                        if (s.stopped()) s.end = 2;
+                        else if ((int32_t)s.out.size() >= s.maxTokens) s.end = 3;
+                    }
+                    if (elapsedMs() >= budgetMs) break;
+                }
+            } catch (const std::exception& e) {
+                error = e.what();
+            } catch (...) {
+                error = "Unknown error in generateRounds";
+            }
+            llama_batch_free(batch);
+            ms = elapsedMs();
+        }
+
+        // Resolves even after an error: the tokens fed before it are in the KV cache, and
+        // JavaScript must record them before it fails the streams.
+        void OnOK() {
+            const auto env = Env();
+            auto result = Napi::Object::New(env);
+            result.Set("rounds", Napi::Number::New(env, rounds));
+            result.Set("idRuns", Napi::Number::New(env, idRuns));
+            result.Set("ms", Napi::Number::New(env, ms));
+            result.Set("error", error.empty() ? env.Null() : Napi::String::New(env, error));
+            auto list = Napi::Array::New(env, streams.size());
+            for (size_t i = 0; i < streams.size(); i++) {
+                const auto& s = streams[i];
+                auto tokens = Napi::Uint32Array::New(env, s.out.size());
+                for (size_t j = 0; j < s.out.size(); j++) tokens[j] = (uint32_t)s.out[j];
+                auto item = Napi::Object::New(env);
+                item.Set("tokens", tokens);
+                item.Set("fed", Napi::Number::New(env, s.fed));
+                item.Set("end", Napi::Number::New(env, s.end));
+                item.Set("firstMs", Napi::Number::New(env, s.firstMs));
+                list.Set((uint32_t)i, item);
+            }
+            result.Set("streams", list);
+            deferred.Resolve(result);
+        }
+        void OnError(const Napi::Error& err) {
+            deferred.Reject(err.Value());
+        }
+};
+
+}  // namespace
+
+Napi::Value AddonContext::GenerateRounds(const Napi::CallbackInfo& info) {
+    if (disposed) {
+        Napi::Error::New(info.Env(), "Context is disposed").ThrowAsJavaScriptException();
+        return info.Env().Undefined();
+    }
+    auto* worker = new GenerateRoundsWorker(info, this);
+    worker->Queue();
+    return worker->GetPromise();
+}

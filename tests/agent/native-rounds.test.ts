@@ -1,0 +1,139 @@
+// Decode rounds inside the addon (deploy/build-addon.sh builds it at setup): the tokens must be
+// node-llama-cpp's own, and node-llama-cpp's sequence state must stay true to the KV cache.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { LlamaContext, LlamaContextSequence, LlamaModel, Token } from 'node-llama-cpp';
+import { NativeRounds, type NativeRequest } from '../../agent/native-rounds.ts';
+import { LlamaActionModel } from '../../agent/student.ts';
+import type { ChatTurn } from '../../agent/llm.ts';
+import { disposeModels, loadModel } from '../../models/index.ts';
+import { agentTestConfig } from './helpers.ts';
+
+const config = agentTestConfig({ 'models.contextSize': 1024 });
+let model: LlamaModel;
+let context: LlamaContext;
+let rounds: NativeRounds;
+const turns: ChatTurn[] = [
+  { role: 'system', content: 'You are a helpful assistant.' },
+  { role: 'user', content: 'Tell me about the history of lighthouses in a few sentences.' },
+];
+let prompt: Token[];
+
+before(async () => {
+  model = await loadModel(config, config.models.student);
+  context = await model.createContext({ contextSize: 1024, sequences: 3, threads: 1 });
+  rounds = new NativeRounds(context, model);
+  const student = await LlamaActionModel.create(config, 'student', 1);
+  prompt = student.promptTokens(turns);
+  await student.close();
+});
+after(async () => {
+  await context.dispose();
+  await disposeModels();
+});
+
+/** node-llama-cpp's own loop on `seq`: the prompt but its last token, then token by token. */
+async function reference(seq: LlamaContextSequence, sampling: NativeRequest['sampling'], n: number): Promise<Token[]> {
+  await seq.clearHistory();
+  await seq.evaluateWithoutGeneratingNewTokens(prompt.slice(0, -1));
+  const out: Token[] = [];
+  for await (const token of seq.evaluate(prompt.slice(-1), sampling)) {
+    out.push(token);
+    if (out.length >= n) break;
+  }
+  return out;
+}
+
+async function native(seq: LlamaContextSequence, request: Partial<NativeRequest>): Promise<Token[]> {
+  await seq.clearHistory();
+  await seq.evaluateWithoutGeneratingNewTokens(prompt.slice(0, -1));
+  const r = await rounds.generate({ sequence: seq, token: prompt.at(-1)!, sampling: { temperature: 0 }, stop: [], maxTokens: 24, halt: () => false, ...request });
+  return r.tokens;
+}
+
+test('the addon setup built has native decode rounds, and the student decodes with them', async () => {
+  assert.ok(NativeRounds.supported(context), 'deploy/build-addon.sh did not install an addon with generateRounds');
+  const student = await LlamaActionModel.create(config, 'student', 1);
+  const off = await LlamaActionModel.create(agentTestConfig({ 'agent.nativeDecode': false }), 'student', 1);
+  try {
+    assert.equal(student.nativeDecode, true);
+    assert.equal(off.nativeDecode, false, 'agent.nativeDecode false keeps node-llama-cpp’s token loop');
+  } finally {
+    await student.close();
+    await off.close();
+  }
+});
+
+test('greedy and seeded sampling give node-llama-cpp’s own tokens', async () => {
+  const seq = context.getSequence();
+  try {
+    for (const sampling of [{ temperature: 0 }, { temperature: 0.9, topP: 0.95, seed: 7 }, { temperature: 0.9, topP: 0.95, seed: 8 }]) {
+      const want = await reference(seq, sampling, 24);
+      assert.equal(want.length, 24);
+      assert.deepEqual(await native(seq, { sampling }), want, JSON.stringify(sampling));
+    }
+  } finally {
+    seq.dispose();
+  }
+});
+
+test('node-llama-cpp’s sequence state holds what the rounds fed, so its own loop continues the text', async () => {
+  const seq = context.getSequence();
+  try {
+    const want = await reference(seq, { temperature: 0 }, 30);
+    const first = await native(seq, { maxTokens: 12 });
+    assert.deepEqual(first, want.slice(0, 12));
+    // Every fed token is recorded: the prompt and all sampled tokens but the last, still pending.
+    assert.deepEqual(seq.contextTokens, [...prompt, ...first.slice(0, -1)]);
+    assert.equal(seq.nextTokenIndex, prompt.length + first.length - 1);
+    const rest: Token[] = [];
+    for await (const token of seq.evaluate(first.slice(-1), { temperature: 0 })) {
+      rest.push(token);
+      if (rest.length >= 18) break;
+    }
+    assert.deepEqual(rest, want.slice(12));
+  } finally {
+    seq.dispose();
+  }
+});
+
+test('a stream ends at its stop string, its token limit, or when halted between calls', async () => {
+  const seq = context.getSequence();
+  try {
+    const greedy = await reference(seq, { temperature: 0 }, 40);
+    const text = model.detokenize(greedy);
+    const stop = text.slice(text.indexOf(' ', 20) + 1, text.indexOf(' ', 20) + 5);
+    const stopped = await native(seq, { stop: [stop], maxTokens: 40 });
+    assert.ok(model.detokenize(stopped).includes(stop), 'the stop string was reached');
+    assert.ok(!model.detokenize(stopped.slice(0, -1)).includes(stop), 'the stream ended on the token that completed it');
+    assert.equal((await native(seq, { maxTokens: 5 })).length, 5);
+    let polls = 0;
+    const halted = await native(seq, { maxTokens: 1000, halt: (tokens) => ++polls > 1 && tokens.length > 0 });
+    assert.ok(halted.length > 0 && halted.length < 1000, `halted after ${halted.length} tokens`);
+    assert.deepEqual(halted, greedy.slice(0, halted.length));
+  } finally {
+    seq.dispose();
+  }
+});
+
+test('streams started together share each round; each decodes its own text', async () => {
+  const seqs = [context.getSequence(), context.getSequence(), context.getSequence()];
+  try {
+    const samplings = [{ temperature: 0 }, { temperature: 0.9, seed: 1 }, { temperature: 0.9, seed: 2 }];
+    const want: Token[][] = [];
+    for (const [i, seq] of seqs.entries()) want.push(await reference(seq, samplings[i]!, 16));
+    for (const seq of seqs) {
+      await seq.clearHistory();
+      await seq.evaluateWithoutGeneratingNewTokens(prompt.slice(0, -1));
+    }
+    const before = { ...rounds.stats };
+    const got = await Promise.all(seqs.map((seq, i) => rounds.generate({ sequence: seq, token: prompt.at(-1)!, sampling: samplings[i]!, stop: [], maxTokens: 16, halt: () => false })));
+    const fed = rounds.stats.requests - before.requests;
+    const ran = rounds.stats.rounds - before.rounds;
+    assert.equal(fed, 48, 'each stream fed 16 tokens');
+    assert.equal(ran, 16, 'in 16 shared rounds');
+    assert.deepEqual(got.map((g) => g.tokens), want);
+  } finally {
+    seqs.forEach((s) => s.dispose());
+  }
+});
