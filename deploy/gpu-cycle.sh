@@ -10,7 +10,8 @@
 # Usage: deploy/gpu-cycle.sh [WAIT]   env: TRAIN_STEPS (default 60), EVAL_LIMIT (default 50), TEACHER_WAIT (900 s),
 #   GENERATE_LIMIT (default 30), TEACHER_EVAL (1: evaluate the teacher too; default 0),
 #   EVAL_PARALLEL (questions each eval answers at once; default 8), EVAL_SETS (default "gsm8k wiki"),
-#   SKIP_PHASES (comma-separated phase names, e.g. batching,bench,bench-before)
+#   SKIP_PHASES (comma-separated phase names, e.g. batching,bench,bench-before),
+#   CYCLE_BENCH_PARTS (bench:gpu's parts in the bench phase)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 GPU_HOME=${GPU_HOME:-/root/understudy-gpu}
@@ -98,7 +99,12 @@ run() {
   phase ingest ingest
   [[ -f "$W/train.done" ]] || { echo "no adapter: evaluating the base student only"; }
   phase evals evals
-  BENCH_PARTS=decode,knobs,reference,split,gaps,sag,throughput phase bench npm run -s bench:gpu
+  BENCH_PARTS=${CYCLE_BENCH_PARTS:-decode,knobs,reference,split,gaps,sag,throughput} phase bench npm run -s bench:gpu
+  # The same SAG and throughput rows, and #3's bench:agent, with decode rounds inside the addon and
+  # through node-llama-cpp's token loop (agent.nativeDecode).
+  UNDERSTUDY_AGENT_NATIVE_DECODE=false BENCH_PARTS=sag,throughput phase bench-loop npm run -s bench:gpu
+  BENCH_QUESTIONS=16 BENCH_MAX_TOKENS=256 phase agent npm run -s bench:agent
+  UNDERSTUDY_AGENT_NATIVE_DECODE=false BENCH_QUESTIONS=16 BENCH_MAX_TOKENS=256 phase agent-loop npm run -s bench:agent
   # The same SAG and throughput rows without the patched options and SAG early stop: node-llama-cpp as shipped
   # (one KV stream per sequence, all logits copied) and SAG waiting for all N candidates.
   UNDERSTUDY_AGENT_KV_UNIFIED=false UNDERSTUDY_AGENT_BACKEND_TOP_K=0 UNDERSTUDY_AGENT_SAG_EARLY_STOP=false \

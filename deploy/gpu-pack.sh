@@ -56,7 +56,7 @@ pack_runtime() {
       --exclude='node_modules/@node-llama-cpp' --exclude='node_modules/typescript' --exclude='node_modules/playwright-core' \
       --exclude='node_modules/@types' --exclude='node_modules/@napi-rs' --exclude='node_modules/pdfjs-dist/build' \
       --exclude='node_modules/pdfjs-dist/web' --exclude='*.map' --exclude='*.d.ts' --exclude='*.md' \
-      --exclude='node_modules/node-llama-cpp/llama/gitRelease.bundle' node_modules
+      --exclude='node_modules/node-llama-cpp/llama/gitRelease.bundle' --exclude='node_modules/node-llama-cpp/llama/localBuilds' node_modules
     tar -rf "$GPU/runtime.tar" -C "$rt/src" node_modules/node-llama-cpp/llama/llama.cpp
     tar -rf "$GPU/runtime.tar" -C "$rt" node
     xz -T0 -6 -f "$GPU/runtime.tar" && mv "$GPU/runtime.tar.xz" "$PAYLOAD/runtime.tar.xz"
