@@ -57,7 +57,9 @@ function addRounds(into: Rounds, before: Rounds, after: Rounds): Rounds {
 /** Runs one of llama.cpp's bench tools on the student's GGUF with every layer on the GPU; returns its stdout. */
 async function llamaTool(tool: 'llama-bench' | 'llama-batched-bench', args: string[]): Promise<string> {
   const bin = (tool === 'llama-bench' ? process.env.LLAMA_BENCH : process.env.LLAMA_BATCHED_BENCH) ?? tool;
-  const run = spawnSync(bin, ['-m', await resolveModel(config, config.models.student), '-ngl', '99', ...args], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  // The student's thread count where one is configured: on a CPU backend, threads set the speed.
+  const threads = config.agent.threads > 0 ? ['-t', String(config.agent.threads)] : [];
+  const run = spawnSync(bin, ['-m', await resolveModel(config, config.models.student), '-ngl', '99', ...threads, ...args], { encoding: 'utf8', maxBuffer: 1 << 24 });
   if (run.status !== 0) throw new Error(`${tool} failed: ${run.stderr || run.error}`);
   return run.stdout;
 }

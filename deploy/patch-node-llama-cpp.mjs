@@ -25,7 +25,7 @@ const ROUNDS_SOURCE = 'AddonGenerateRounds.cpp';
 const edits = {
   'llama/addon/AddonContext.h': [
     ['        bool memoryDisposed = false;\n',
-      `        bool memoryDisposed = false;\n        // ${MARK}\n        std::vector<llama_sampler_seq_config> backendSamplers;\n`],
+      `        bool memoryDisposed = false;\n        // ${MARK}\n        std::vector<llama_sampler_seq_config> backendSamplers;\n        std::shared_ptr<void> roundsThread; // ${ROUNDS_SOURCE}\n`],
     ['        Napi::Value DecodeBatch(const Napi::CallbackInfo& info);\n',
       `        Napi::Value DecodeBatch(const Napi::CallbackInfo& info);\n        Napi::Value GenerateRounds(const Napi::CallbackInfo& info); // ${ROUNDS_SOURCE}\n`],
   ],

@@ -9,6 +9,11 @@
 // has passed, or when every stream has ended; JavaScript then records the fed tokens in
 // node-llama-cpp's sequence state (agent/native-rounds.ts).
 //
+// Every call of a context runs on that context's own thread. A call queued on libuv's thread pool
+// lands on whichever pool thread is free, and llama.cpp decodes far slower when the thread that
+// calls it keeps changing: on 2 CPU cores, 57 tokens/s against 98 with a pool of one thread
+// (docs/gpu-notes.md); the GPU build gained too (614 against 544 tokens/s on an H100).
+//
 // generateRounds(streams, maxRounds, budgetMs) -> Promise<{ rounds, idRuns, ms, error, streams }>
 //   streams[i]: { sequenceId, position, token, sampler, maxTokens, stop: string[] }
 //   result streams[i]: { tokens: Uint32Array (sampled, end-of-generation excluded), fed (tokens
@@ -16,7 +21,12 @@
 //   firstMs (ms from the call's start to its first sampled token, -1 if none) }
 #include <algorithm>
 #include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 #include "llama.h"
 #include "napi.h"
@@ -24,6 +34,51 @@
 #include "AddonSampler.h"
 
 namespace {
+
+/** One context's decode thread: runs one task at a time for the caller, who waits for it. */
+class RoundsThread {
+    public:
+        RoundsThread() : thread([this]() { loop(); }) {}
+        ~RoundsThread() {
+            {
+                std::lock_guard<std::mutex> lock(mutex);
+                stopping = true;
+            }
+            wake.notify_all();
+            thread.join();
+        }
+
+        void run(std::function<void()> work) {
+            std::unique_lock<std::mutex> lock(mutex);
+            task = std::move(work);
+            done = false;
+            wake.notify_all();
+            wake.wait(lock, [this]() { return done; });
+        }
+
+    private:
+        std::mutex mutex;
+        std::condition_variable wake;
+        std::function<void()> task;
+        bool done = false;
+        bool stopping = false;
+        std::thread thread;
+
+        void loop() {
+            std::unique_lock<std::mutex> lock(mutex);
+            while (true) {
+                wake.wait(lock, [this]() { return stopping || task != nullptr; });
+                if (stopping) return;
+                auto work = std::move(task);
+                task = nullptr;
+                lock.unlock();
+                work();
+                lock.lock();
+                done = true;
+                wake.notify_all();
+            }
+        }
+};
 
 struct Stream {
     llama_seq_id sequenceId;
@@ -96,7 +151,12 @@ class GenerateRoundsWorker : public Napi::AsyncWorker {
         double ms = 0;
         std::string error;
 
+        // Runs on a libuv pool thread, which hands the rounds to the context's own thread.
         void Execute() {
+            std::static_pointer_cast<RoundsThread>(ctx->roundsThread)->run([this]() { Rounds(); });
+        }
+
+        void Rounds() {
             if (ctx->disposed) {
                 error = "Context is disposed";
                 return;
@@ -210,6 +270,7 @@ Napi::Value AddonContext::GenerateRounds(const Napi::CallbackInfo& info) {
         Napi::Error::New(info.Env(), "Context is disposed").ThrowAsJavaScriptException();
         return info.Env().Undefined();
     }
+    if (!roundsThread) roundsThread = std::make_shared<RoundsThread>();
     auto* worker = new GenerateRoundsWorker(info, this);
     worker->Queue();
     return worker->GetPromise();
