@@ -12,7 +12,9 @@
 // Every call of a context runs on that context's own thread. A call queued on libuv's thread pool
 // lands on whichever pool thread is free, and llama.cpp decodes far slower when the thread that
 // calls it keeps changing: on 2 CPU cores, 57 tokens/s against 98 with a pool of one thread
-// (docs/gpu-notes.md); the GPU build gained too (614 against 544 tokens/s on an H100).
+// (docs/gpu-notes.md); the GPU build gained too (614 against 544 tokens/s on an H100). That thread
+// also gives the context a lasting CPU thread pool, as llama-bench does, where llama.cpp would
+// otherwise start and join its CPU threads in every decode.
 //
 // generateRounds(streams, maxRounds, budgetMs) -> Promise<{ rounds, idRuns, ms, error, streams }>
 //   streams[i]: { sequenceId, position, token, sampler, maxTokens, stop: string[] }
@@ -28,6 +30,8 @@
 #include <string>
 #include <thread>
 #include <vector>
+#include "ggml-backend.h"
+#include "ggml-cpu.h"
 #include "llama.h"
 #include "napi.h"
 #include "AddonContext.h"
@@ -39,6 +43,7 @@ namespace {
 class RoundsThread {
     public:
         RoundsThread() : thread([this]() { loop(); }) {}
+        // Runs after the context's llama_free (AddonContext's members outlive its dispose).
         ~RoundsThread() {
             {
                 std::lock_guard<std::mutex> lock(mutex);
@@ -46,6 +51,27 @@ class RoundsThread {
             }
             wake.notify_all();
             thread.join();
+            if (pool != nullptr) freePool(pool);
+        }
+
+        /** Attaches a CPU thread pool of the context's thread count (again when that changes). */
+        void attachPool(llama_context* ctx) {
+            const int threads = llama_n_threads(ctx);
+            if (pool != nullptr && poolThreads == threads) return;
+            ggml_backend_dev_t cpu = ggml_backend_dev_by_type(GGML_BACKEND_DEVICE_TYPE_CPU);
+            if (cpu == nullptr) return;
+            ggml_backend_reg_t reg = ggml_backend_dev_backend_reg(cpu);
+            auto* newPool = (decltype(ggml_threadpool_new)*)ggml_backend_reg_get_proc_address(reg, "ggml_threadpool_new");
+            freePool = (decltype(ggml_threadpool_free)*)ggml_backend_reg_get_proc_address(reg, "ggml_threadpool_free");
+            if (newPool == nullptr || freePool == nullptr) return;
+            ggml_threadpool_params params;
+            ggml_threadpool_params_init(&params, threads);
+            ggml_threadpool* next = newPool(&params);
+            if (next == nullptr) return;
+            llama_attach_threadpool(ctx, next, next);
+            if (pool != nullptr) freePool(pool);
+            pool = next;
+            poolThreads = threads;
         }
 
         void run(std::function<void()> work) {
@@ -62,6 +88,9 @@ class RoundsThread {
         std::function<void()> task;
         bool done = false;
         bool stopping = false;
+        ggml_threadpool* pool = nullptr;
+        int poolThreads = 0;
+        decltype(ggml_threadpool_free)* freePool = nullptr;
         std::thread thread;
 
         void loop() {
@@ -153,7 +182,11 @@ class GenerateRoundsWorker : public Napi::AsyncWorker {
 
         // Runs on a libuv pool thread, which hands the rounds to the context's own thread.
         void Execute() {
-            std::static_pointer_cast<RoundsThread>(ctx->roundsThread)->run([this]() { Rounds(); });
+            auto thread = std::static_pointer_cast<RoundsThread>(ctx->roundsThread);
+            thread->run([this, &thread]() {
+                if (!ctx->disposed) thread->attachPool(ctx->ctx);
+                Rounds();
+            });
         }
 
         void Rounds() {
