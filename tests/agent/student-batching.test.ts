@@ -89,11 +89,23 @@ test('with agent.batchedDecode off, candidates decode one at a time from the cop
   }
 });
 
-test('three concurrent questions on two slots all finish, and each matches its answer alone', async () => {
-  const questions = ['What is two plus two?', 'Name a colour.', 'Where is Paris?'];
-  const alone = [];
-  for (const q of questions) alone.push((await model.generate(ask(q), { ...greedy, n: 1 })).texts[0]);
-  await model.clearCache();
-  const together = await Promise.all(questions.map((q) => model.generate(ask(q), { ...greedy, n: 1 })));
-  assert.deepEqual(together.map((g) => g.texts[0]), alone);
-});
+for (const nativeDecode of [true, false]) {
+  const path = nativeDecode ? 'rounds in the addon' : 'node-llama-cpp’s token loop';
+  test(`three concurrent questions on two slots all finish, and each matches its answer alone (${path})`, async () => {
+    const pool = nativeDecode ? model : await LlamaActionModel.create(agentTestConfig({ 'models.student': 'tiny', 'models.contextSize': 1024, 'agent.nativeDecode': false }), 'student', 3, 2);
+    try {
+      assert.equal(pool.nativeDecode, nativeDecode);
+      const questions = ['What is two plus two?', 'Name a colour.', 'Where is Paris?'];
+      const alone = [];
+      for (const q of questions) alone.push((await pool.generate(ask(q), { ...greedy, n: 1 })).texts[0]);
+      await pool.clearCache();
+      const before = pool.roundStats;
+      const together = await Promise.all(questions.map((q) => pool.generate(ask(q), { ...greedy, n: 1 })));
+      assert.deepEqual(together.map((g) => g.texts[0]), alone);
+      const after = pool.roundStats;
+      assert.ok((after.requests - before.requests) / (after.rounds - before.rounds) > 1, 'the questions shared rounds');
+    } finally {
+      if (pool !== model) await pool.close();
+    }
+  });
+}
