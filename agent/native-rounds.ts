@@ -115,7 +115,13 @@ export class NativeRounds {
       // concurrent questions) join one call, and node-llama-cpp's queued prompt evaluations,
       // scheduled on the same turn, take the context lock before the next call.
       await new Promise((resolve) => setImmediate(resolve));
-      for (const s of this.#streams) if (s.request.halt(s.tokens)) this.#end(s);
+      for (const s of this.#streams) {
+        try {
+          if (s.request.halt(s.tokens)) this.#end(s);
+        } catch (err) {
+          this.#end(s, err);
+        }
+      }
       const batch = [...this.#streams].sort((a, b) => sequenceOf(a.request.sequence)._sequenceId - sequenceOf(b.request.sequence)._sequenceId);
       if (batch.length > 0) await this.#call(batch).catch((err: unknown) => batch.forEach((s) => this.#end(s, err)));
     }
