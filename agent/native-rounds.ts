@@ -11,8 +11,11 @@ const MAX_ROUNDS = 4096;
 
 export interface NativeRequest {
   sequence: LlamaContextSequence;
-  /** The prompt's last token: the rest of the prompt is already evaluated on `sequence`. */
-  token: Token;
+  /**
+   * The prompt's tokens not yet evaluated on `sequence` (at least one, at most the context's
+   * batch size): the first round feeds them in one batch and samples after the last.
+   */
+  tokens: Token[];
   sampling: { temperature: number; topP?: number; seed?: number };
   stop: string[];
   maxTokens: number;
@@ -36,7 +39,7 @@ interface AddonSampler {
 interface AddonStream {
   sequenceId: number;
   position: number;
-  token: Token;
+  tokens: Token[];
   sampler: AddonSampler;
   maxTokens: number;
   stop: string[];
@@ -67,7 +70,8 @@ interface Stream {
   request: NativeRequest;
   sampler: AddonSampler;
   tokens: Token[];
-  next: Token;
+  /** Fed in the stream's next round: the prompt's rest, then the last sampled token. */
+  pending: Token[];
   firstTokenAt: number;
   resolve: (result: NativeResult) => void;
   reject: (err: unknown) => void;
@@ -101,7 +105,7 @@ export class NativeRounds {
     const sampler = new internals._llama._bindings.AddonSampler(internals._model);
     sampler.applyConfig(sequenceOf(request.sequence)._resolveSamplerConfig(request.sampling));
     return new Promise((resolve, reject) => {
-      this.#streams.add({ request, sampler, tokens: [], next: request.token, firstTokenAt: 0, resolve, reject });
+      this.#streams.add({ request, sampler, tokens: [], pending: request.tokens, firstTokenAt: 0, resolve, reject });
       if (!this.#running) {
         this.#running = true;
         void this.#run();
@@ -138,7 +142,7 @@ export class NativeRounds {
           batch.map((s) => ({
             sequenceId: sequenceOf(s.request.sequence)._sequenceId,
             position: sequenceOf(s.request.sequence)._nextTokenIndex,
-            token: s.next,
+            tokens: s.pending,
             sampler: s.sampler,
             maxTokens: s.request.maxTokens - s.tokens.length,
             stop: s.request.stop,
@@ -153,15 +157,15 @@ export class NativeRounds {
         batch.forEach((s, i) => {
           const out = result.streams[i]!;
           const sampled = Array.from(out.tokens) as Token[];
-          // Each round fed the stream's pending token and sampled the next one.
-          const fed = [s.next, ...sampled].slice(0, out.fed);
+          // Each round fed the stream's pending tokens and sampled the next one.
+          const fed = [...s.pending, ...sampled].slice(0, out.fed);
           const seq = sequenceOf(s.request.sequence);
           seq._contextTokens = seq._contextTokens.concat(fed);
           seq._nextTokenIndex += fed.length;
           this.stats.requests += fed.length;
           if (out.firstMs >= 0 && s.firstTokenAt === 0) s.firstTokenAt = end - (result.ms - out.firstMs);
           s.tokens.push(...sampled);
-          s.next = sampled.at(-1) ?? s.next;
+          if (sampled.length > 0) s.pending = [sampled.at(-1)!];
           if (result.error) this.#end(s, new Error(result.error));
           else if (out.end !== 0) this.#end(s);
         });

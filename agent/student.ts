@@ -216,10 +216,16 @@ export class LlamaActionModel implements ActionModel {
     return { text, tokens: out.length, firstTokenAt: firstTokenAt || endAt, endAt };
   }
 
-  /** The prompt but its last token through node-llama-cpp, then the rounds inside the addon. */
+  /**
+   * The rounds inside the addon. The prompt's last batch rides in the first round; longer prompts
+   * evaluate their earlier batches through node-llama-cpp first, split as its own evaluate()
+   * splits them, so the arithmetic, and greedy text, are what node-llama-cpp's loop would give.
+   */
   async #decodeNative(seq: LlamaContextSequence, tokens: Token[], keep: number, opts: GenerateOptions, sampling: Sampling, halt: (out: Token[]) => boolean): Promise<Decoded> {
-    if (keep < tokens.length - 1) await seq.evaluateWithoutGeneratingNewTokens(tokens.slice(keep, -1));
-    const r = await this.#native!.generate({ sequence: seq, token: tokens.at(-1)!, sampling, stop: opts.stop, maxTokens: opts.maxTokens, halt });
+    const rest = tokens.slice(keep);
+    const last = ((rest.length - 1) % this.context.batchSize) + 1;
+    if (rest.length > last) await seq.evaluateWithoutGeneratingNewTokens(rest.slice(0, -last));
+    const r = await this.#native!.generate({ sequence: seq, tokens: rest.slice(-last), sampling, stop: opts.stop, maxTokens: opts.maxTokens, halt });
     return { out: r.tokens, firstTokenAt: r.firstTokenAt, endAt: r.endAt };
   }
 

@@ -2,10 +2,12 @@
 //
 // Decode rounds run natively. node-llama-cpp's own token loop crosses into JavaScript twice per
 // token (a thread-pool job to decode, another to sample) and each crossing costs more than a
-// GPU decode of a small model. Here each round feeds every running stream its pending token in
-// one batch, samples each stream's next token with its own node-llama-cpp sampler (the same
-// sampling code as sampleToken), and ends a stream at an end-of-generation token, at one of its
-// stop strings, or at its token limit. A call returns after `maxRounds` rounds, once `budgetMs`
+// GPU decode of a small model. Here each round feeds every running stream its pending tokens in
+// one batch (at first the rest of its prompt, then its last sampled token), samples each stream's
+// next token with its own node-llama-cpp sampler (the same sampling code as sampleToken), and
+// ends a stream at an end-of-generation token, at one of its stop strings, or at its token limit.
+// A stream whose pending tokens do not fit in what is left of the context's batch size waits for
+// the next round. A call returns after `maxRounds` rounds, once `budgetMs`
 // has passed, or when every stream has ended; JavaScript then records the fed tokens in
 // node-llama-cpp's sequence state (agent/native-rounds.ts).
 //
@@ -17,7 +19,8 @@
 // otherwise start and join its CPU threads in every decode.
 //
 // generateRounds(streams, maxRounds, budgetMs) -> Promise<{ rounds, idRuns, ms, error, streams }>
-//   streams[i]: { sequenceId, position, token, sampler, maxTokens, stop: string[] }
+//   streams[i]: { sequenceId, position (of the first pending token), tokens (pending, at most the
+//   context's batch size), sampler, maxTokens, stop: string[] }
 //   result streams[i]: { tokens: Uint32Array (sampled, end-of-generation excluded), fed (tokens
 //   added to the KV cache), end (0 running, 1 end of generation, 2 stop string, 3 token limit),
 //   firstMs (ms from the call's start to its first sampled token, -1 if none) }
@@ -111,8 +114,8 @@ class RoundsThread {
 
 struct Stream {
     llama_seq_id sequenceId;
-    llama_pos position;   // where `next` goes
-    llama_token next;     // the token to feed in the next round (not in the KV cache yet)
+    llama_pos position;   // where the first pending token goes
+    std::vector<llama_token> pending;  // to feed in the next round (not in the KV cache yet)
     AddonSampler* sampler;
     int32_t maxTokens;
     std::vector<std::string> stops;
@@ -146,7 +149,8 @@ class GenerateRoundsWorker : public Napi::AsyncWorker {
                 Stream s;
                 s.sequenceId = item.Get("sequenceId").As<Napi::Number>().Int32Value();
                 s.position = item.Get("position").As<Napi::Number>().Int32Value();
-                s.next = item.Get("token").As<Napi::Number>().Int32Value();
+                const auto tokens = item.Get("tokens").As<Napi::Array>();
+                for (uint32_t j = 0; j < tokens.Length(); j++) s.pending.push_back(tokens.Get(j).As<Napi::Number>().Int32Value());
                 s.sampler = Napi::ObjectWrap<AddonSampler>::Unwrap(item.Get("sampler").As<Napi::Object>());
                 s.sampler->Ref();
                 s.maxTokens = item.Get("maxTokens").As<Napi::Number>().Int32Value();
@@ -199,26 +203,40 @@ class GenerateRoundsWorker : public Napi::AsyncWorker {
                 return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
             };
             const llama_vocab* vocab = llama_model_get_vocab(llama_get_model(ctx->ctx));
-            llama_batch batch = llama_batch_init((int32_t)streams.size(), 0, 1);
+            const int32_t batchSize = (int32_t)llama_n_batch(ctx->ctx);
+            llama_batch batch = llama_batch_init(batchSize, 0, 1);
             std::vector<size_t> running;
+            std::vector<int32_t> sampleAt;  // each running stream's last token in the batch
             char piece[256];
             try {
                 while (rounds < maxRounds && error.empty()) {
                     running.clear();
+                    sampleAt.clear();
                     batch.n_tokens = 0;
+                    bool waiting = false;
                     for (size_t i = 0; i < streams.size(); i++) {
                         const auto& s = streams[i];
                         if (s.end != 0) continue;
-                        const int32_t k = batch.n_tokens++;
-                        batch.token[k] = s.next;
-                        batch.pos[k] = s.position;
-                        batch.n_seq_id[k] = 1;
-                        batch.seq_id[k][0] = s.sequenceId;
-                        batch.logits[k] = true;
+                        if (batch.n_tokens + (int32_t)s.pending.size() > batchSize) {
+                            waiting = true;
+                            continue;
+                        }
                         if (running.empty() || streams[running.back()].sequenceId + 1 != s.sequenceId) idRuns++;
+                        for (size_t j = 0; j < s.pending.size(); j++) {
+                            const int32_t k = batch.n_tokens++;
+                            batch.token[k] = s.pending[j];
+                            batch.pos[k] = s.position + (llama_pos)j;
+                            batch.n_seq_id[k] = 1;
+                            batch.seq_id[k][0] = s.sequenceId;
+                            batch.logits[k] = j + 1 == s.pending.size();
+                        }
                         running.push_back(i);
+                        sampleAt.push_back(batch.n_tokens - 1);
                     }
-                    if (running.empty()) break;
+                    if (running.empty()) {
+                        if (waiting) error = "a stream's pending tokens exceed the context's batch size";
+                        break;
+                    }
 
                     const int r = llama_decode(ctx->ctx, batch);
                     if (r != 0) {
@@ -232,12 +250,12 @@ class GenerateRoundsWorker : public Napi::AsyncWorker {
 
                     for (size_t k = 0; k < running.size(); k++) {
                         auto& s = streams[running[k]];
-                        s.position++;
-                        s.fed++;
+                        s.position += (llama_pos)s.pending.size();
+                        s.fed += (int32_t)s.pending.size();
                         s.sampler->rebuildChainIfNeeded();
                         llama_token_data_array candidates;
                         std::unique_lock<std::mutex> lock(ctx->sharedSamplerData.mutex);
-                        s.sampler->sampleAndReleaseLock(ctx->sharedSamplerData.mutex, lock, ctx->ctx, (int32_t)k, candidates, false);
+                        s.sampler->sampleAndReleaseLock(ctx->sharedSamplerData.mutex, lock, ctx->ctx, sampleAt[k], candidates, false);
                         if (candidates.size == 0 || candidates.selected < 0 || candidates.selected >= (int64_t)candidates.size) {
                             error = "Failed to sample next token";
                             break;
@@ -250,7 +268,7 @@ class GenerateRoundsWorker : public Napi::AsyncWorker {
                             continue;
                         }
                         s.out.push_back(token);
-                        s.next = token;
+                        s.pending.assign(1, token);
                         const int n = llama_token_to_piece(vocab, token, piece, sizeof(piece), 0, false);
                         if (n > 0) s.tail.append(piece, n);
                         if (s.stopped()) s.end = 2;
@@ -302,6 +320,13 @@ Napi::Value AddonContext::GenerateRounds(const Napi::CallbackInfo& info) {
     if (disposed) {
         Napi::Error::New(info.Env(), "Context is disposed").ThrowAsJavaScriptException();
         return info.Env().Undefined();
+    }
+    const auto list = info[0].As<Napi::Array>();
+    for (uint32_t i = 0; i < list.Length(); i++) {
+        if (list.Get(i).As<Napi::Object>().Get("tokens").As<Napi::Array>().Length() == 0) {
+            Napi::Error::New(info.Env(), "generateRounds: a stream has no pending tokens").ThrowAsJavaScriptException();
+            return info.Env().Undefined();
+        }
     }
     if (!roundsThread) roundsThread = std::make_shared<RoundsThread>();
     auto* worker = new GenerateRoundsWorker(info, this);

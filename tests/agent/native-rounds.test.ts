@@ -47,7 +47,7 @@ async function reference(seq: LlamaContextSequence, sampling: NativeRequest['sam
 async function native(seq: LlamaContextSequence, request: Partial<NativeRequest>): Promise<Token[]> {
   await seq.clearHistory();
   await seq.evaluateWithoutGeneratingNewTokens(prompt.slice(0, -1));
-  const r = await rounds.generate({ sequence: seq, token: prompt.at(-1)!, sampling: { temperature: 0 }, stop: [], maxTokens: 24, halt: () => false, ...request });
+  const r = await rounds.generate({ sequence: seq, tokens: prompt.slice(-1), sampling: { temperature: 0 }, stop: [], maxTokens: 24, halt: () => false, ...request });
   return r.tokens;
 }
 
@@ -72,6 +72,24 @@ test('greedy and seeded sampling give node-llama-cpp’s own tokens', async () =
       assert.equal(want.length, 24);
       assert.deepEqual(await native(seq, { sampling }), want, JSON.stringify(sampling));
     }
+  } finally {
+    seq.dispose();
+  }
+});
+
+test('a whole prompt rides in the first round: node-llama-cpp’s own tokens for it, and its state', async () => {
+  const seq = context.getSequence();
+  try {
+    await seq.clearHistory();
+    const want: Token[] = [];
+    for await (const token of seq.evaluate(prompt, { temperature: 0 })) {
+      want.push(token);
+      if (want.length >= 24) break;
+    }
+    await seq.clearHistory();
+    const got = await rounds.generate({ sequence: seq, tokens: prompt, sampling: { temperature: 0 }, stop: [], maxTokens: 24, halt: () => false });
+    assert.deepEqual(got.tokens, want);
+    assert.deepEqual(seq.contextTokens, [...prompt, ...want.slice(0, -1)]);
   } finally {
     seq.dispose();
   }
@@ -127,7 +145,7 @@ test('streams started together share each round; each decodes its own text', asy
       await seq.evaluateWithoutGeneratingNewTokens(prompt.slice(0, -1));
     }
     const before = { ...rounds.stats };
-    const got = await Promise.all(seqs.map((seq, i) => rounds.generate({ sequence: seq, token: prompt.at(-1)!, sampling: samplings[i]!, stop: [], maxTokens: 16, halt: () => false })));
+    const got = await Promise.all(seqs.map((seq, i) => rounds.generate({ sequence: seq, tokens: prompt.slice(-1), sampling: samplings[i]!, stop: [], maxTokens: 16, halt: () => false })));
     const fed = rounds.stats.requests - before.requests;
     const ran = rounds.stats.rounds - before.rounds;
     assert.equal(fed, 48, 'each stream fed 16 tokens');
