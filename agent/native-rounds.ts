@@ -7,7 +7,8 @@ import type { LlamaContext, LlamaContextSequence, LlamaModel, Token } from 'node
  * evaluate its prompt waits at most this beyond one round.
  */
 const BUDGET_MS = 25;
-const MAX_ROUNDS = 4096;
+
+export type Sampling = { temperature: number; topP?: number; seed?: number };
 
 export interface NativeRequest {
   sequence: LlamaContextSequence;
@@ -16,7 +17,7 @@ export interface NativeRequest {
    * batch size): the first round feeds them in one batch and samples after the last.
    */
   tokens: Token[];
-  sampling: { temperature: number; topP?: number; seed?: number };
+  sampling: Sampling;
   stop: string[];
   maxTokens: number;
   /** Polled between calls with the tokens so far: true ends the stream there. */
@@ -52,14 +53,14 @@ interface AddonRounds {
   streams: { tokens: Uint32Array; fed: number; end: number; firstMs: number }[];
 }
 interface ContextInternals {
-  _ctx: { generateRounds?: (streams: AddonStream[], maxRounds: number, budgetMs: number) => Promise<AddonRounds> };
+  _ctx: { generateRounds?: (streams: AddonStream[], budgetMs: number) => Promise<AddonRounds> };
   _backendContextDisposeGuard: { createPreventDisposalHandle(): { dispose(): void } };
 }
 interface SequenceInternals {
   _sequenceId: number;
   _contextTokens: Token[];
   _nextTokenIndex: number;
-  _resolveSamplerConfig(options: NativeRequest['sampling']): object;
+  _resolveSamplerConfig(options: Sampling): object;
 }
 interface ModelInternals {
   _model: unknown;
@@ -147,7 +148,6 @@ export class NativeRounds {
             maxTokens: s.request.maxTokens - s.tokens.length,
             stop: s.request.stop,
           })),
-          MAX_ROUNDS,
           BUDGET_MS,
         );
         const end = performance.now();

@@ -12,13 +12,11 @@ import type { Config } from '../config/index.ts';
 import { contextOptions, loadModel } from '../models/index.ts';
 import { ContextFullError } from './context-full.ts';
 import { DecodeRounds } from './decode-rounds.ts';
-import { NativeRounds } from './native-rounds.ts';
+import { NativeRounds, type Sampling } from './native-rounds.ts';
 import { cutAtStop, type ActionModel, type ChatTurn, type GenerateOptions, type Generation } from './llm.ts';
 
 /** Below this many uncached prompt tokens a sequence evaluates them itself rather than loading a copied state. */
 const SHARE_MIN_TOKENS = 16;
-
-type Sampling = { temperature: number; topP?: number; seed?: number };
 
 interface Decoded {
   out: Token[];
@@ -200,17 +198,15 @@ export class LlamaActionModel implements ActionModel {
     const stopped = (out: Token[]) => cutAtStop(this.model.detokenize(out.slice(-window)), opts.stop).stopped;
     const sampling = opts.temperature > 0 ? { temperature: opts.temperature, topP: opts.topP, seed } : { temperature: 0 };
     let cut = false;
+    // Whether to end after `out`: a stop string, the limit or an abort end it; a decided vote cuts it.
+    const halt = (out: Token[]) => {
+      if (stopped(out) || out.length >= opts.maxTokens || opts.signal?.aborted) return true;
+      cut = opts.enough?.aborted ?? false;
+      return cut;
+    };
     const { out, firstTokenAt, endAt } = this.#native
-      ? await this.#decodeNative(seq, tokens, keep, opts, sampling, (out) => {
-          if (stopped(out) || opts.signal?.aborted) return true;
-          cut = opts.enough?.aborted ?? false;
-          return cut;
-        })
-      : await this.#decodeLoop(seq, tokens.slice(keep), sampling, (out) => {
-          if (stopped(out) || out.length >= opts.maxTokens || opts.signal?.aborted) return true;
-          cut = opts.enough?.aborted ?? false;
-          return cut;
-        });
+      ? await this.#decodeNative(seq, tokens, keep, opts, sampling, halt)
+      : await this.#decodeLoop(seq, tokens.slice(keep), sampling, halt);
     const text = cutAtStop(this.model.detokenize(out), opts.stop).text;
     if (!cut && !opts.signal?.aborted) opts.onCandidate?.(index, text);
     return { text, tokens: out.length, firstTokenAt: firstTokenAt || endAt, endAt };

@@ -89,13 +89,13 @@ async function decode(): Promise<Row[]> {
   const loop = await ours(false);
   const student = await loadModel(config, config.models.student);
   const raw = await rawDecode(prompts.map((p) => student.tokenize(p)));
-  const pct = (ts: number) => `${((100 * ts) / llamaTs).toFixed(1)}%`;
+  const pct = (r: { tokensPerSec: number }) => `${((100 * r.tokensPerSec) / llamaTs).toFixed(1)}%`;
   return [
     [`decode tokens/s, understudy, rounds in the addon (median of 3)`, native.native ? native.tokensPerSec.toFixed(1) : 'addon lacks them', ''],
     ['decode tokens/s, understudy, node-llama-cpp token loop', loop.tokensPerSec.toFixed(1), ''],
     ['decode tokens/s, node-llama-cpp evaluate() alone', raw.tokensPerSec.toFixed(1), ''],
     [`decode tokens/s, llama-bench tg${DECODE_TOKENS}`, llamaTs.toFixed(1), ''],
-    ['understudy / llama-bench: addon rounds; token loop', `${pct(native.tokensPerSec)}; ${pct(loop.tokensPerSec)}`, '≥ 90%'],
+    ['understudy / llama-bench: addon rounds; token loop', `${native.native ? pct(native) : 'n/a'}; ${pct(loop)}`, '≥ 90%'],
     ['ms per token: llama.cpp inside node-llama-cpp / evaluate() / llama-bench', `${raw.llamaMs.toFixed(3)} / ${(1000 / raw.tokensPerSec).toFixed(3)} / ${(1000 / llamaTs).toFixed(3)}`, '(perf counters / wall / tg)'],
   ];
 }

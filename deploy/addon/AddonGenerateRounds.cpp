@@ -7,7 +7,7 @@
 // next token with its own node-llama-cpp sampler (the same sampling code as sampleToken), and
 // ends a stream at an end-of-generation token, at one of its stop strings, or at its token limit.
 // A stream whose pending tokens do not fit in what is left of the context's batch size waits for
-// the next round. A call returns after `maxRounds` rounds, once `budgetMs`
+// the next round. A call returns once `budgetMs`
 // has passed, or when every stream has ended; JavaScript then records the fed tokens in
 // node-llama-cpp's sequence state (agent/native-rounds.ts).
 //
@@ -18,7 +18,7 @@
 // also gives the context a lasting CPU thread pool, as llama-bench does, where llama.cpp would
 // otherwise start and join its CPU threads in every decode.
 //
-// generateRounds(streams, maxRounds, budgetMs) -> Promise<{ rounds, idRuns, ms, error, streams }>
+// generateRounds(streams, budgetMs) -> Promise<{ rounds, idRuns, ms, error, streams }>
 //   streams[i]: { sequenceId, position (of the first pending token), tokens (pending, at most the
 //   context's batch size), sampler, maxTokens, stop: string[] }
 //   result streams[i]: { tokens: Uint32Array (sampled, end-of-generation excluded), fed (tokens
@@ -161,8 +161,7 @@ class GenerateRoundsWorker : public Napi::AsyncWorker {
                 }
                 streams.push_back(std::move(s));
             }
-            maxRounds = info[1].As<Napi::Number>().Int32Value();
-            budgetMs = info[2].As<Napi::Number>().DoubleValue();
+            budgetMs = info[1].As<Napi::Number>().DoubleValue();
         }
         ~GenerateRoundsWorker() {
             ctx->Unref();
@@ -177,7 +176,6 @@ class GenerateRoundsWorker : public Napi::AsyncWorker {
         AddonContext* ctx;
         Napi::Promise::Deferred deferred;
         std::vector<Stream> streams;
-        int32_t maxRounds = 0;
         double budgetMs = 0;
         int32_t rounds = 0;
         int32_t idRuns = 0;
@@ -209,7 +207,7 @@ class GenerateRoundsWorker : public Napi::AsyncWorker {
             std::vector<int32_t> sampleAt;  // each running stream's last token in the batch
             char piece[256];
             try {
-                while (rounds < maxRounds && error.empty()) {
+                while (error.empty()) {
                     running.clear();
                     sampleAt.clear();
                     batch.n_tokens = 0;

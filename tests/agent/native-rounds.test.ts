@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { LlamaContext, LlamaContextSequence, LlamaModel, Token } from 'node-llama-cpp';
-import { NativeRounds, type NativeRequest } from '../../agent/native-rounds.ts';
+import { NativeRounds, type NativeRequest, type Sampling } from '../../agent/native-rounds.ts';
 import { LlamaActionModel } from '../../agent/student.ts';
 import type { ChatTurn } from '../../agent/llm.ts';
 import { disposeModels, loadModel } from '../../models/index.ts';
@@ -32,16 +32,33 @@ after(async () => {
   await disposeModels();
 });
 
-/** node-llama-cpp's own loop on `seq`: the prompt but its last token, then token by token. */
-async function reference(seq: LlamaContextSequence, sampling: NativeRequest['sampling'], n: number): Promise<Token[]> {
-  await seq.clearHistory();
-  await seq.evaluateWithoutGeneratingNewTokens(prompt.slice(0, -1));
+/** Runs `fn` on `count` fresh sequences of the test context, disposed after. */
+async function onSequences(count: number, fn: (seqs: LlamaContextSequence[]) => Promise<void>): Promise<void> {
+  const seqs = Array.from({ length: count }, () => context.getSequence());
+  try {
+    await fn(seqs);
+  } finally {
+    seqs.forEach((s) => s.dispose());
+  }
+}
+
+const onSequence = (fn: (seq: LlamaContextSequence) => Promise<void>) => onSequences(1, (seqs) => fn(seqs[0]!));
+
+/** node-llama-cpp's own loop: evaluates `tokens` on `seq`, then the first `n` tokens it samples. */
+async function ownTokens(seq: LlamaContextSequence, tokens: Token[], sampling: Sampling, n: number): Promise<Token[]> {
   const out: Token[] = [];
-  for await (const token of seq.evaluate(prompt.slice(-1), sampling)) {
+  for await (const token of seq.evaluate(tokens, sampling)) {
     out.push(token);
     if (out.length >= n) break;
   }
   return out;
+}
+
+/** node-llama-cpp's own loop on `seq`: the prompt but its last token, then token by token. */
+async function reference(seq: LlamaContextSequence, sampling: Sampling, n: number): Promise<Token[]> {
+  await seq.clearHistory();
+  await seq.evaluateWithoutGeneratingNewTokens(prompt.slice(0, -1));
+  return ownTokens(seq, prompt.slice(-1), sampling, n);
 }
 
 async function native(seq: LlamaContextSequence, request: Partial<NativeRequest>): Promise<Token[]> {
@@ -65,59 +82,40 @@ test('the addon setup built has native decode rounds, and the student decodes wi
 });
 
 test('greedy and seeded sampling give node-llama-cpp’s own tokens', async () => {
-  const seq = context.getSequence();
-  try {
+  await onSequence(async (seq) => {
     for (const sampling of [{ temperature: 0 }, { temperature: 0.9, topP: 0.95, seed: 7 }, { temperature: 0.9, topP: 0.95, seed: 8 }]) {
       const want = await reference(seq, sampling, 24);
       assert.equal(want.length, 24);
       assert.deepEqual(await native(seq, { sampling }), want, JSON.stringify(sampling));
     }
-  } finally {
-    seq.dispose();
-  }
+  });
 });
 
 test('a whole prompt rides in the first round: node-llama-cpp’s own tokens for it, and its state', async () => {
-  const seq = context.getSequence();
-  try {
+  await onSequence(async (seq) => {
     await seq.clearHistory();
-    const want: Token[] = [];
-    for await (const token of seq.evaluate(prompt, { temperature: 0 })) {
-      want.push(token);
-      if (want.length >= 24) break;
-    }
+    const want = await ownTokens(seq, prompt, { temperature: 0 }, 24);
     await seq.clearHistory();
     const got = await rounds.generate({ sequence: seq, tokens: prompt, sampling: { temperature: 0 }, stop: [], maxTokens: 24, halt: () => false });
     assert.deepEqual(got.tokens, want);
     assert.deepEqual(seq.contextTokens, [...prompt, ...want.slice(0, -1)]);
-  } finally {
-    seq.dispose();
-  }
+  });
 });
 
 test('node-llama-cpp’s sequence state holds what the rounds fed, so its own loop continues the text', async () => {
-  const seq = context.getSequence();
-  try {
+  await onSequence(async (seq) => {
     const want = await reference(seq, { temperature: 0 }, 30);
     const first = await native(seq, { maxTokens: 12 });
     assert.deepEqual(first, want.slice(0, 12));
     // Every fed token is recorded: the prompt and all sampled tokens but the last, still pending.
     assert.deepEqual(seq.contextTokens, [...prompt, ...first.slice(0, -1)]);
     assert.equal(seq.nextTokenIndex, prompt.length + first.length - 1);
-    const rest: Token[] = [];
-    for await (const token of seq.evaluate(first.slice(-1), { temperature: 0 })) {
-      rest.push(token);
-      if (rest.length >= 18) break;
-    }
-    assert.deepEqual(rest, want.slice(12));
-  } finally {
-    seq.dispose();
-  }
+    assert.deepEqual(await ownTokens(seq, first.slice(-1), { temperature: 0 }, 18), want.slice(12));
+  });
 });
 
 test('a stream ends at its stop string, its token limit, or when halted between calls', async () => {
-  const seq = context.getSequence();
-  try {
+  await onSequence(async (seq) => {
     const greedy = await reference(seq, { temperature: 0 }, 40);
     const text = model.detokenize(greedy);
     const stop = text.slice(text.indexOf(' ', 20) + 1, text.indexOf(' ', 20) + 5);
@@ -129,14 +127,11 @@ test('a stream ends at its stop string, its token limit, or when halted between 
     const halted = await native(seq, { maxTokens: 1000, halt: (tokens) => ++polls > 1 && tokens.length > 0 });
     assert.ok(halted.length > 0 && halted.length < 1000, `halted after ${halted.length} tokens`);
     assert.deepEqual(halted, greedy.slice(0, halted.length));
-  } finally {
-    seq.dispose();
-  }
+  });
 });
 
 test('streams started together share each round; each decodes its own text', async () => {
-  const seqs = [context.getSequence(), context.getSequence(), context.getSequence()];
-  try {
+  await onSequences(3, async (seqs) => {
     const samplings = [{ temperature: 0 }, { temperature: 0.9, seed: 1 }, { temperature: 0.9, seed: 2 }];
     const want: Token[][] = [];
     for (const [i, seq] of seqs.entries()) want.push(await reference(seq, samplings[i]!, 16));
@@ -151,7 +146,20 @@ test('streams started together share each round; each decodes its own text', asy
     assert.equal(fed, 48, 'each stream fed 16 tokens');
     assert.equal(ran, 16, 'in 16 shared rounds');
     assert.deepEqual(got.map((g) => g.tokens), want);
-  } finally {
-    seqs.forEach((s) => s.dispose());
-  }
+  });
+});
+
+test('streams whose prompts together overflow the batch size take turns: the second waits a round', async () => {
+  const filler = model.tokenize('The keeper climbed the stairs and lit the lamp. '.repeat(60));
+  const long = [...filler.slice(0, Math.floor(context.batchSize * 0.75) - prompt.length), ...prompt];
+  await onSequences(2, async (seqs) => {
+    await seqs[0]!.clearHistory();
+    const want = await ownTokens(seqs[0]!, long, { temperature: 0 }, 8);
+    for (const seq of seqs) await seq.clearHistory();
+    const before = { ...rounds.stats };
+    const got = await Promise.all(seqs.map((seq) => rounds.generate({ sequence: seq, tokens: long, sampling: { temperature: 0 }, stop: [], maxTokens: 8, halt: () => false })));
+    assert.equal(rounds.stats.rounds - before.rounds, 9, 'the first prompt alone, then the second with the first one’s token, then 7 shared rounds');
+    assert.equal(rounds.stats.requests - before.requests, 2 * (long.length + 7));
+    assert.deepEqual(got.map((g) => g.tokens), [want, want]);
+  });
 });
