@@ -11,11 +11,17 @@
 //                   copies for every token under one lock shared by all sequences. node-llama-cpp
 //                   samples from the top 40 (its topK default) anyway, so K >= 40 changes no token.
 //   generateRounds  decode rounds run natively (deploy/addon/AddonGenerateRounds.cpp, copied in).
+//   batch checks    with a unified KV cache llama.cpp checks every batch against all 256 possible
+//                   sequence ids, not the context's own: 66 µs a decode on a 2-core CPU, a tenth
+//                   of a decode's time on an H100 (docs/gpu-notes.md). node-llama-cpp only uses ids
+//                   below its sequence count, so the checks cover those. This edit is to llama.cpp's
+//                   source and applies where that source is present: the CUDA build compiles it;
+//                   the CPU addon links the prebuilt libraries, and kvUnified stays off there.
 //
 // The two context options need the JavaScript edit too; generateRounds is called directly.
 // Prebuilt addons have none of them, and understudy then runs as before.
 // Idempotent: a patched file is left alone. Fails loudly when node-llama-cpp's source has moved.
-import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 const root = path.resolve(process.argv[2] ?? 'node_modules/node-llama-cpp');
@@ -63,12 +69,19 @@ const edits = {
       '            swaFullCache: this._swaFullCache,\n            kvUnified,\n            backendTopK\n        }));'],
     ['        const kvUnified = false;\n', `        const kvUnified = options.kvUnified ?? false; // ${MARK}\n`],
   ],
+  'llama/llama.cpp/src/llama-context.cpp': [
+    ['    const uint32_t n_seq_max = cparams.kv_unified ? LLAMA_MAX_SEQ : cparams.n_seq_max;\n',
+      `    const uint32_t n_seq_max = cparams.n_seq_max; // ${MARK}: node-llama-cpp uses ids below n_seq_max\n`],
+  ],
 };
+// Files edited only where they exist (llama.cpp's source is checked out for source builds alone).
+const optional = new Set(['llama/llama.cpp/src/llama-context.cpp']);
 
 // Every file is edited in memory first, so a source that moved leaves all of them untouched.
 const patched = [];
 for (const [file, pairs] of Object.entries(edits)) {
   const p = path.join(root, file);
+  if (optional.has(file) && !existsSync(p)) continue;
   let text = readFileSync(p, 'utf8');
   if (text.includes(MARK)) {
     console.log(`already patched: ${file}`);
