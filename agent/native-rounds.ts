@@ -47,6 +47,7 @@ interface AddonStream {
 }
 interface AddonRounds {
   rounds: number;
+  streamRounds: number;
   idRuns: number;
   ms: number;
   error: string | null;
@@ -88,8 +89,8 @@ interface Stream {
 export class NativeRounds {
   #streams = new Set<Stream>();
   #running = false;
-  /** As DecodeRounds.stats: rounds, sequence-tokens fed, runs of consecutive ids, ms in calls. */
-  readonly stats = { rounds: 0, requests: 0, idRuns: 0, busyMs: 0 };
+  /** As DecodeRounds.stats (rounds, sequences fed in them, runs of consecutive ids, ms in calls), and the tokens fed. */
+  readonly stats = { rounds: 0, requests: 0, idRuns: 0, busyMs: 0, fed: 0 };
 
   constructor(
     private readonly context: LlamaContext,
@@ -152,6 +153,7 @@ export class NativeRounds {
         );
         const end = performance.now();
         this.stats.rounds += result.rounds;
+        this.stats.requests += result.streamRounds;
         this.stats.idRuns += result.idRuns;
         this.stats.busyMs += end - start;
         batch.forEach((s, i) => {
@@ -162,7 +164,7 @@ export class NativeRounds {
           const seq = sequenceOf(s.request.sequence);
           seq._contextTokens = seq._contextTokens.concat(fed);
           seq._nextTokenIndex += fed.length;
-          this.stats.requests += fed.length;
+          this.stats.fed += fed.length;
           if (out.firstMs >= 0 && s.firstTokenAt === 0) s.firstTokenAt = end - (result.ms - out.firstMs);
           s.tokens.push(...sampled);
           if (sampled.length > 0) s.pending = [sampled.at(-1)!];

@@ -352,24 +352,30 @@ async function throughput(): Promise<Row[]> {
   const rows: Row[] = [];
   for (const n of [1, N]) {
     const pool = await LlamaActionModel.create(config, 'student', n, items.length);
-    const timed = async (run: () => Promise<unknown>) => {
+    const ask = (item: (typeof items)[number]) => runQuestion(config, null, 'student', pool, { question: item.question }, n);
+    const timed = async (run: () => Promise<{ completionTokens: number }[]>) => {
       const before = pool.roundStats;
       const t = performance.now();
-      await run();
-      return { ms: performance.now() - t, rounds: addRounds(noRounds(), before, pool.roundStats) };
+      const runs = await run();
+      return { ms: performance.now() - t, rounds: addRounds(noRounds(), before, pool.roundStats), tokens: sum(runs.map((r) => r.completionTokens)) };
     };
     const serial = await timed(async () => {
-      for (const item of items) await runQuestion(config, null, 'student', pool, { question: item.question }, n);
+      const runs = [];
+      for (const item of items) runs.push(await ask(item));
+      return runs;
     });
     await pool.clearCache();
-    const together = await timed(() => Promise.all(items.map((item) => runQuestion(config, null, 'student', pool, { question: item.question }, n))));
+    const together = await timed(() => Promise.all(items.map(ask)));
     await pool.close();
     const qps = (ms: number) => ((items.length * 1000) / ms).toFixed(2);
+    // Batched decode can part greedy text at near-ties, so the questions may take other steps at once: tokens/s shows it.
+    const tps = (r: typeof serial) => (r.tokens / (r.ms / 1000)).toFixed(0);
     // How long a round takes, and how much of the wall some round was running (the rest: prompts
     // being built, code in the sandbox, JS between rounds).
     const busy = (r: typeof serial) => `${(r.rounds.busyMs / r.rounds.rounds).toFixed(2)} ms, ${((100 * r.rounds.busyMs) / r.ms).toFixed(0)}%`;
     rows.push([`questions/s, ${items.length} at once / one at a time (N=${n})`, `${(serial.ms / together.ms).toFixed(2)}×`, '≥ 8×']);
     rows.push([`  one at a time / at once (N=${n})`, `${qps(serial.ms)} / ${qps(together.ms)} q/s`, '']);
+    rows.push([`  generated tokens/s (tokens) one at a time / at once (N=${n})`, `${tps(serial)} (${serial.tokens}) / ${tps(together)} (${together.tokens})`, '']);
     rows.push([`  sequences / ${passes} per decode round, at once (N=${n})`, perRound(together.rounds), '']);
     rows.push([`  decode rounds one at a time / at once (N=${n})`, `${serial.rounds.rounds} / ${together.rounds.rounds}`, '']);
     rows.push([`  a round's ms, wall share busy: one at a time / at once`, `${busy(serial)} / ${busy(together)}`, '']);
@@ -382,7 +388,8 @@ async function latency(): Promise<Row[]> {
   return (process.env.BENCH_EVAL_REPORTS ?? '').split(',').filter(Boolean).map((file): Row => {
     const r = JSON.parse(readFileSync(file, 'utf8')) as EvalReport;
     const s = (p: number) => (percentile(r.rows.map((x) => x.latencyMs), p)! / 1000).toFixed(2);
-    return [`latency p50/p95, ${path.basename(r.dataset)} ×${r.count} N=${r.sagN}`, `${s(50)} / ${s(95)} s`, ''];
+    const who = r.adapter ? `, adapter ${path.basename(r.adapter)}` : '';
+    return [`latency p50/p95, ${path.basename(r.dataset)} ×${r.count} N=${r.sagN}${who}`, `${s(50)} / ${s(95)} s`, ''];
   });
 }
 

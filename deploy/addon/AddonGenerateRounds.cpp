@@ -18,7 +18,8 @@
 // also gives the context a lasting CPU thread pool, as llama-bench does, where llama.cpp would
 // otherwise start and join its CPU threads in every decode.
 //
-// generateRounds(streams, budgetMs) -> Promise<{ rounds, idRuns, ms, error, streams }>
+// generateRounds(streams, budgetMs) -> Promise<{ rounds, streamRounds, idRuns, ms, error, streams }>
+//   (streamRounds: the streams fed in each round, summed over the rounds)
 //   streams[i]: { sequenceId, position (of the first pending token), tokens (pending, at most the
 //   context's batch size), sampler, maxTokens, stop: string[] }
 //   result streams[i]: { tokens: Uint32Array (sampled, end-of-generation excluded), fed (tokens
@@ -178,6 +179,7 @@ class GenerateRoundsWorker : public Napi::AsyncWorker {
         std::vector<Stream> streams;
         double budgetMs = 0;
         int32_t rounds = 0;
+        int32_t streamRounds = 0;
         int32_t idRuns = 0;
         double ms = 0;
         std::string error;
@@ -245,6 +247,7 @@ class GenerateRoundsWorker : public Napi::AsyncWorker {
                     }
                     llama_synchronize(ctx->ctx);
                     rounds++;
+                    streamRounds += (int32_t)running.size();
 
                     for (size_t k = 0; k < running.size(); k++) {
                         auto& s = streams[running[k]];
@@ -289,6 +292,7 @@ class GenerateRoundsWorker : public Napi::AsyncWorker {
             const auto env = Env();
             auto result = Napi::Object::New(env);
             result.Set("rounds", Napi::Number::New(env, rounds));
+            result.Set("streamRounds", Napi::Number::New(env, streamRounds));
             result.Set("idRuns", Napi::Number::New(env, idRuns));
             result.Set("ms", Napi::Number::New(env, ms));
             result.Set("error", error.empty() ? env.Null() : Napi::String::New(env, error));

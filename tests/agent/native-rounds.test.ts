@@ -141,10 +141,9 @@ test('streams started together share each round; each decodes its own text', asy
     }
     const before = { ...rounds.stats };
     const got = await Promise.all(seqs.map((seq, i) => rounds.generate({ sequence: seq, tokens: prompt.slice(-1), sampling: samplings[i]!, stop: [], maxTokens: 16, halt: () => false })));
-    const fed = rounds.stats.requests - before.requests;
-    const ran = rounds.stats.rounds - before.rounds;
-    assert.equal(fed, 48, 'each stream fed 16 tokens');
-    assert.equal(ran, 16, 'in 16 shared rounds');
+    assert.equal(rounds.stats.fed - before.fed, 48, 'each stream fed 16 tokens');
+    assert.equal(rounds.stats.rounds - before.rounds, 16, 'in 16 shared rounds');
+    assert.equal(rounds.stats.requests - before.requests, 48, 'three streams in every round');
     assert.deepEqual(got.map((g) => g.tokens), want);
   });
 });
@@ -159,7 +158,8 @@ test('streams whose prompts together overflow the batch size take turns: the sec
     const before = { ...rounds.stats };
     const got = await Promise.all(seqs.map((seq) => rounds.generate({ sequence: seq, tokens: long, sampling: { temperature: 0 }, stop: [], maxTokens: 8, halt: () => false })));
     assert.equal(rounds.stats.rounds - before.rounds, 9, 'the first prompt alone, then the second with the first one’s token, then 7 shared rounds');
-    assert.equal(rounds.stats.requests - before.requests, 2 * (long.length + 7));
+    assert.equal(rounds.stats.fed - before.fed, 2 * (long.length + 7));
+    assert.equal(rounds.stats.requests - before.requests, 16, 'each stream in 8 rounds');
     assert.deepEqual(got.map((g) => g.tokens), [want, want]);
   });
 });
