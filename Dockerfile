@@ -1,8 +1,8 @@
 # GPU image (docker build --target gpu): Node 22 on CUDA's devel base, with node-llama-cpp's
 # llama.cpp backend built from its bundled source for CUDA_ARCHITECTURES (90 = H100/H200), by the
 # same `deploy/gpu-node.sh build` step that runs on a bare GPU host (it first adds the kvUnified and
-# backendTopK context options and native decode rounds to node-llama-cpp:
-# deploy/patch-node-llama-cpp.mjs). Run it with `--gpus all`.
+# backendTopK context options and native decode rounds to node-llama-cpp, and bounds llama.cpp's
+# per-batch sequence checks: deploy/patch-node-llama-cpp.mjs). Run it with `--gpus all`.
 FROM nvidia/cuda:13.0.1-devel-ubuntu24.04 AS gpu
 ARG CUDA_ARCHITECTURES=90
 COPY --from=node:22-bookworm /usr/local/bin/node /usr/local/bin/node

@@ -9,7 +9,7 @@
 #                 PTX that the driver would JIT for minutes), plus llama-bench and llama-batched-bench
 #                 from the same build (CUDA_ARCHITECTURES=90 where no GPU is visible, e.g. in docker
 #                 build), after patching node-llama-cpp with two context options and native
-#                 decode rounds (deploy/patch-node-llama-cpp.mjs)
+#                 decode rounds, and llama.cpp's per-batch sequence checks (deploy/patch-node-llama-cpp.mjs)
 #   env           print the exports that put this Node, the wheels and the data in use
 # GPU_STAGE (default $GPU_HOME/stage) keeps a second pack apart, e.g. `gpu-pack.sh --only teacher`
 # staged while the first one's job runs; install unpacks whatever its manifest holds.
@@ -76,7 +76,8 @@ case "${1:-}" in
     # The source: packed by gpu-pack.sh, or checked out from node-llama-cpp's bundled release (offline).
     [[ -f node_modules/node-llama-cpp/llama/llama.cpp/CMakeLists.txt ]] \
       || node node_modules/node-llama-cpp/dist/cli/cli.js source download --skipBuild --noUsageExample
-    # Adds the kvUnified and backendTopK context options and generateRounds (see the script); idempotent.
+    # Adds the kvUnified and backendTopK context options and generateRounds, and bounds llama.cpp's
+    # per-batch sequence checks (see the script); idempotent.
     node deploy/patch-node-llama-cpp.mjs
     node node_modules/node-llama-cpp/dist/cli/cli.js source build --gpu cuda --noUsageExample 2>&1 | grep -v -E '^\s*$|%\s*$' | tail -20
     out=$(dirname "$(find node_modules/node-llama-cpp/llama/localBuilds -name 'libllama*.so' | head -1)")
