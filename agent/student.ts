@@ -173,7 +173,7 @@ export class LlamaActionModel implements ActionModel {
     for (const other of behind) await copySequence(seq, other, prefix.length);
   }
 
-  /** Decode rounds run, sequence-tokens requested and runs of consecutive sequence ids (see DecodeRounds.stats). */
+  /** Decode rounds run, the sequences in them and their runs of consecutive ids, ms in rounds (see DecodeRounds.stats). */
   get roundStats(): DecodeRounds['stats'] {
     return { ...(this.#native ?? this.#rounds).stats };
   }

@@ -2,7 +2,7 @@
 # Builds node-llama-cpp's addon with understudy's additions (deploy/patch-node-llama-cpp.mjs; the
 # one the CPU uses is generateRounds, native decode rounds) against the llama.cpp libraries of
 # node-llama-cpp's prebuilt CPU binary, and installs it as the local build node-llama-cpp loads
-# before its prebuilt one. Only the addon is compiled (about 30 s on 2 cores), not llama.cpp: the
+# before its prebuilt one. Only the addon is compiled (about 15 s on 2 cores), not llama.cpp: the
 # headers come from the llama.cpp release node-llama-cpp bundles, the one its binaries were built
 # from. Idempotent (a stamp of the inputs). Where this platform has no prebuilt binary or no C++
 # compiler it says so and changes nothing: understudy then decodes through node-llama-cpp's own

@@ -36,7 +36,7 @@ if [[ ! -f node_modules/.understudy-lock ]] || [[ "$(cat node_modules/.understud
 else
   say "npm dependencies up to date"
 fi
-# node-llama-cpp's addon with native decode rounds, over its prebuilt llama.cpp (about 30 s, once).
+# node-llama-cpp's addon with native decode rounds, over its prebuilt llama.cpp (about 15 s on 2 cores, once).
 bash deploy/build-addon.sh
 
 # Python venv, keyed by the requirements' hash so a change builds a fresh one.

@@ -1,7 +1,7 @@
 // deploy/patch-node-llama-cpp.mjs edits node-llama-cpp's source, and the llama.cpp source it bundles,
 // before a build; this checks the edits still apply to the pinned version, are idempotent, and leave
-// JavaScript that parses. The
-// CPU addon setup builds from them is tested in tests/agent/native-rounds.test.ts; the CUDA build
+// JavaScript that parses. The CPU addon setup builds from them is tested in
+// tests/agent/native-rounds.test.ts; the CUDA build, the only one that compiles the llama.cpp edit,
 // is measured by bench:gpu.
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
