@@ -2,11 +2,13 @@ import type { Config } from '../config/index.ts';
 import type { Retriever } from '../retrieval/index.ts';
 import type { LogStore, QuestionOutcome, Route, SourceRef, Surface, TrajectoryRole } from '../store/types.ts';
 import { isAbstention } from './abstain.ts';
-import { firstThought } from './first-thought.ts';
 import type { ActionModel } from './llm.ts';
 import type { AgentRun } from './loop.ts';
+import { deliverTeacher } from './deliver.ts';
+import { docsMayAnswer } from './grounding.ts';
 import { decide } from './router.ts';
-import { TeacherActionModel, TeacherUnavailableError, type Teacher } from './teacher.ts';
+import { TeacherUnavailableError, type Teacher } from './teacher.ts';
+import { runTeacher } from './teacher-run.ts';
 import { runQuestion, type RunRequest } from './run.ts';
 import type { Answerer, AskRequest, AskResult } from './types.ts';
 
@@ -66,14 +68,15 @@ export class AgentAnswerer implements Answerer {
 
   async #answer(id: string, req: AskRequest, start: number): Promise<AskResult> {
     const allowTeacher = req.allowTeacher !== false;
-    if (req.forceTeacher && allowTeacher) return this.#escalate(id, req, 'the teacher was asked for', null, start);
+    const grounded = await this.#grounded(req);
+    if (req.forceTeacher && allowTeacher) return this.#escalate(id, req, 'the teacher was asked for', null, start, grounded);
     let student: AgentRun | null = null;
     let reason: string;
     let escalate: boolean;
     try {
-      student = await this.#run('student', req, req.sagN ?? this.p.config.agent.sagN);
+      student = await this.#run(req, req.sagN ?? this.p.config.agent.sagN);
       await this.#log(id, 'student', this.p.student, student, null);
-      ({ escalate, reason } = decide(student, this.p.config.router, this.p.config.agent.maxSteps));
+      ({ escalate, reason } = decide(student, this.p.config.router, this.p.config.agent.maxSteps, grounded));
     } catch (e) {
       if (req.signal?.aborted) throw e;
       escalate = true;
@@ -86,16 +89,24 @@ export class AgentAnswerer implements Answerer {
     }
     if (!allowTeacher) return this.#fallback(id, student, `${reason}; the teacher is off for this question`, start);
     req.onProgress?.({ kind: 'escalate', reason });
-    return this.#escalate(id, req, reason, student, start);
+    return this.#escalate(id, req, reason, student, start, grounded);
   }
 
-  async #escalate(id: string, req: RunRequest, reason: string, student: AgentRun | null, start: number): Promise<AskResult> {
+  /** Whether the documents may answer this question (then answers must be grounded in them). */
+  async #grounded(req: RunRequest): Promise<boolean> {
+    const c = this.p.config;
+    return docsMayAnswer(this.p.retriever, req.question, req.collection ?? c.chroma.collection, c.router.relevance).catch(() => false);
+  }
+
+  async #escalate(id: string, req: RunRequest, reason: string, student: AgentRun | null, start: number, grounded?: boolean): Promise<AskResult> {
     try {
       const run = await this.#teacherRun(id, req, 'teacher');
       if (!run) return this.#fallback(id, student, `${reason}; no teacher is configured`, start);
       if (run.finalAnswer === null && student?.finalAnswer) return this.#fallback(id, student, `${reason}; the teacher found no answer either`, start);
-      this.p.log(`question ${id}: the teacher answered (${reason})`);
-      return this.#result(id, 'teacher', reason, run, false, start);
+      const d = deliverTeacher(run, grounded ?? (await this.#grounded(req)), this.p.config.router.ungrounded);
+      this.p.log(`question ${id}: the teacher answered (${reason})${d.note ? `; ${d.note}` : ''}`);
+      const result = this.#result(id, 'teacher', d.note ? `${reason}; ${d.note}` : reason, run, d.unverified, start);
+      return { ...result, answer: d.answer ?? result.answer, abstained: d.abstained, sources: d.abstained ? [] : result.sources };
     } catch (e) {
       if (!(e instanceof TeacherUnavailableError)) throw e;
       this.p.log(`question ${id}: ${e.message}`);
@@ -114,16 +125,13 @@ export class AgentAnswerer implements Answerer {
       throw new TeacherUnavailableError(`the teacher could not be loaded: ${e.message}`);
     });
     if (!teacher) return null;
-    const cfg = this.p.config;
-    const model = new TeacherActionModel(teacher, cfg.teacher.timeoutMs);
-    const prefix = cfg.teacher.firstThoughtPrefix ? await firstThought(teacher, req.question, cfg.teacher.timeoutMs, req.signal) : null;
-    const run = await this.#run(role === 'shadow' ? 'teacher' : role, req, 1, model, prefix);
-    await this.#log(id, role, model, run, prefix);
+    const { run, model, firstThought } = await runTeacher(this.p.config, this.p.retriever, teacher, req, this.p.config.teacher.firstThought);
+    await this.#log(id, role, model, run, firstThought);
     return run;
   }
 
-  #run(who: Route, req: RunRequest, n: number, model: ActionModel = this.p.student, prefix: string | null = null): Promise<AgentRun> {
-    return runQuestion(this.p.config, this.p.retriever, who, model, req, n, prefix);
+  #run(req: RunRequest, n: number): Promise<AgentRun> {
+    return runQuestion(this.p.config, this.p.retriever, 'student', this.p.student, req, n);
   }
 
   async #log(questionId: string, role: TrajectoryRole, model: ActionModel, run: AgentRun, firstThought: string | null): Promise<void> {

@@ -1,73 +1,49 @@
 import { readFileSync } from 'node:fs';
 import type { Config } from '../config/index.ts';
 import type { Retriever } from '../retrieval/index.ts';
-import type { TrajectoryOutcome } from '../store/types.ts';
 import { Sandbox } from '../sandbox/index.ts';
-import { firstThought } from './first-thought.ts';
-import { gradeAnswer, goldOf, type Grade } from './grade.ts';
+import { deliverTeacher } from './deliver.ts';
+import { citationHit, summarize, type Answered, type EvalMode, type EvalReport, type EvalRow } from './eval-report.ts';
+import { gradeAnswer, goldOf } from './grade.ts';
+import { docsMayAnswer } from './grounding.ts';
 import type { AgentRun } from './loop.ts';
 import { cotSystemPrompt } from './prompts.ts';
+import { decide } from './router.ts';
 import { runQuestion } from './run.ts';
 import { LlamaActionModel } from './student.ts';
-import { createTeacher, invokeTeacher, TeacherActionModel, type Teacher } from './teacher.ts';
+import { createTeacher, invokeTeacher, type Teacher } from './teacher.ts';
+import { runTeacher } from './teacher-run.ts';
 
-export type EvalMode = 'student' | 'teacher' | 'cot';
+export type { EvalMode, EvalReport, EvalRow } from './eval-report.ts';
+export { formatReports } from './eval-report.ts';
 
 export interface EvalItem {
   id: string;
   question: string;
+  /** Accepted answers; [] for a question the documents do not answer (right = abstaining). */
   answers: string[];
+  /** The documents that hold the answer (`severance.md`), for citation scores. */
+  sources: string[];
+  type: string | null;
 }
 
-export interface EvalRow extends Grade {
-  id: string;
-  question: string;
-  gold: string[];
-  prediction: string | null;
-  steps: number;
-  /** When the question started, in ms after the run's first question did (with --parallel, questions overlap). */
-  startMs: number;
-  latencyMs: number;
-  tokens: number;
-  /** How the agent run ended (`context_full`, `max_steps`…); null for `cot` and for failed questions. */
-  outcome: TrajectoryOutcome | null;
-  /** The exception that failed this question; the run goes on with the next one. */
-  error: string | null;
-}
-
-export interface EvalReport {
-  dataset: string;
-  mode: EvalMode;
-  sagN: number;
-  model: string;
-  adapter: string | null;
-  /** Questions graded so far; less than `total` while the run is in progress or after it was stopped. */
-  count: number;
-  /** Questions the run was asked to grade (after `--limit`). */
-  total: number;
-  /** True when `count` < `total`: written mid-run, or the run was stopped (see `stopped`). */
-  partial: boolean;
-  /** Why the run stopped before its last question (e.g. 'SIGINT'); null when it did not. */
-  stopped: string | null;
-  /** Shares of `count`, 0..1. */
-  em: number;
-  f1: number;
-  abstained: number;
-  failed: number;
-  meanLatencyMs: number;
-  meanTokens: number;
-  startedAt: string;
-  rows: EvalRow[];
-}
-
-/** A JSONL file of questions with known answers (`question` + `answer`, GSM8K or HotpotQA/MuSiQue style). */
-export function readDataset(file: string, limit?: number): EvalItem[] {
-  const lines = readFileSync(file, 'utf8').split('\n').filter((l) => l.trim());
-  return lines.slice(0, limit ?? lines.length).map((line, i) => {
-    const row = JSON.parse(line) as { id?: unknown; question?: unknown; answer?: unknown; answer_aliases?: unknown };
-    if (typeof row.question !== 'string') throw new Error(`${file}:${i + 1}: no "question" field`);
-    return { id: String(row.id ?? i + 1), question: row.question, answers: goldOf(row) };
-  });
+/**
+ * A JSONL file of questions with known answers: `question` + `answer` (GSM8K's `#### 42`, or text
+ * with `answer_aliases`), optionally `sources`, `type` and `split` (evals/handbook.jsonl's fields).
+ */
+export function readDataset(file: string, opts: { limit?: number; split?: string } = {}): EvalItem[] {
+  const rows = readFileSync(file, 'utf8')
+    .split('\n')
+    .map((line, i) => ({ line, at: i + 1 }))
+    .filter((l) => l.line.trim())
+    .map(({ line, at }) => {
+      const row = JSON.parse(line) as { id?: unknown; question?: unknown; answer?: unknown; answer_aliases?: unknown; sources?: unknown; type?: unknown; split?: unknown };
+      if (typeof row.question !== 'string') throw new Error(`${file}:${at}: no "question" field`);
+      return { row, item: { id: String(row.id ?? at), question: row.question, answers: goldOf(row), sources: Array.isArray(row.sources) ? row.sources.map(String) : [], type: typeof row.type === 'string' ? row.type : null } };
+    });
+  const picked = opts.split ? rows.filter((r) => r.row.split === opts.split) : rows;
+  if (opts.split && picked.length === 0) throw Object.assign(new Error(`${file} has no questions with "split": "${opts.split}"`), { userFacing: true });
+  return picked.slice(0, opts.limit ?? picked.length).map((r) => r.item);
 }
 
 const ANSWER_LINE = /answer:\s*(.+)\s*$/im;
@@ -90,6 +66,28 @@ export interface EvalOptions {
   stop?: AbortSignal;
 }
 
+function graded(item: EvalItem, prediction: string | null, cited: string[], run: Pick<Answered, 'steps' | 'latencyMs' | 'tokens' | 'outcome'>): Answered {
+  return { ...gradeAnswer(prediction, item.answers), prediction, cited, citationHit: citationHit(cited, item.sources), note: null, ...run };
+}
+
+function ofRun(item: EvalItem, run: AgentRun): Answered {
+  return graded(item, run.finalAnswer, run.sources.map((s) => s.source), {
+    steps: run.steps.length,
+    latencyMs: run.latencyMs,
+    tokens: run.promptTokens + run.completionTokens,
+    outcome: run.outcome,
+  });
+}
+
+/** The teacher's run as a user gets it (grounding may withhold or mark the answer); `raw` grades what it said. */
+function ofTeacher(config: Config, item: EvalItem, run: AgentRun, grounded: boolean): Answered {
+  const d = deliverTeacher(run, grounded, config.router.ungrounded);
+  const said = ofRun(item, run);
+  if (!d.note) return said;
+  const shown = graded(item, d.answer, d.abstained ? [] : said.cited, said);
+  return { ...shown, abstained: d.abstained || shown.abstained, note: d.note, raw: { ...gradeAnswer(run.finalAnswer, item.answers), prediction: run.finalAnswer } };
+}
+
 /** Runs every question in one mode and grades it; the nightly gate and `understudy eval` share this. */
 export async function runEval(config: Config, o: EvalOptions): Promise<EvalReport> {
   const startedAt = new Date().toISOString();
@@ -98,16 +96,16 @@ export async function runEval(config: Config, o: EvalOptions): Promise<EvalRepor
   try {
     const parallel = o.parallel ?? 1;
     const sandboxReady = o.mode === 'cot' ? undefined : Sandbox.warmUp(config.sandbox.memoryMb);
-    if (o.mode === 'student') student = await LlamaActionModel.create(config, 'student', o.sagN, parallel);
-    else {
+    if (o.mode === 'student' || o.mode === 'routed') student = await LlamaActionModel.create(config, 'student', o.sagN, parallel);
+    if (o.mode !== 'student') {
       teacher = await createTeacher(config);
       if (!teacher) throw Object.assign(new Error(`eval --mode ${o.mode} needs a teacher; teacher.provider is 'none'`), { userFacing: true });
     }
     const meta = {
       dataset: o.dataset,
       mode: o.mode,
-      sagN: o.mode === 'student' ? o.sagN : 1,
-      model: student?.name ?? teacher!.name,
+      sagN: student ? o.sagN : 1,
+      model: [student?.name, teacher?.name].filter(Boolean).join(' → '),
       adapter: student?.adapter ?? null,
       total: o.items.length,
       startedAt,
@@ -115,39 +113,46 @@ export async function runEval(config: Config, o: EvalOptions): Promise<EvalRepor
     const stopped = () => (o.stop?.aborted ? String(o.stop.reason ?? 'stopped') : null);
     await sandboxReady; // started beside the model's load: the first question does not wait for it
     const began = performance.now();
-    const answer = async (item: EvalItem): Promise<EvalRow> => {
-      const t0 = performance.now();
-      let prediction: string | null = null;
-      let steps = 0;
-      let tokens = 0;
-      let outcome: TrajectoryOutcome | null = null;
-      let error: string | null = null;
-      try {
-        if (o.mode === 'cot') {
-          const r = await invokeTeacher(teacher!, [
-            { role: 'system', content: cotSystemPrompt() },
-            { role: 'user', content: item.question },
-          ], { timeoutMs: config.teacher.timeoutMs });
-          prediction = ANSWER_LINE.exec(r.text)?.[1]?.trim() ?? r.text.trim().split('\n').at(-1) ?? null;
-          tokens = r.promptTokens + r.completionTokens;
-          steps = 1;
-        } else {
-          const req = { question: item.question, collection: o.collection };
-          let run: AgentRun;
-          if (student) run = await runQuestion(config, o.retriever, 'student', student, req, o.sagN);
-          else {
-            const prefix = config.teacher.firstThoughtPrefix ? await firstThought(teacher!, item.question, config.teacher.timeoutMs) : null;
-            run = await runQuestion(config, o.retriever, 'teacher', new TeacherActionModel(teacher!, config.teacher.timeoutMs), req, 1, prefix);
-          }
-          prediction = run.finalAnswer;
-          outcome = run.outcome;
-          steps = run.steps.length;
-          tokens = run.promptTokens + run.completionTokens;
+    const req = (item: EvalItem) => ({ question: item.question, collection: o.collection });
+    const grounded = (item: EvalItem) => docsMayAnswer(o.retriever, item.question, o.collection, config.router.relevance);
+    const asStudent = async (item: EvalItem) => ofRun(item, await runQuestion(config, o.retriever, 'student', student!, req(item), o.sagN));
+    const asTeacher = async (item: EvalItem, g: boolean) => ofTeacher(config, item, (await runTeacher(config, o.retriever, teacher!, req(item), config.teacher.firstThought)).run, g);
+    const answer = async (item: EvalItem): Promise<Pick<EvalRow, keyof Answered | 'routed'>> => {
+      switch (o.mode) {
+        case 'cot': {
+          const t0 = performance.now();
+          const r = await invokeTeacher(teacher!, [{ role: 'system', content: cotSystemPrompt() }, { role: 'user', content: item.question }], { timeoutMs: config.teacher.timeoutMs });
+          const prediction = ANSWER_LINE.exec(r.text)?.[1]?.trim() ?? r.text.trim().split('\n').at(-1) ?? null;
+          return graded(item, prediction, [], { steps: 1, latencyMs: performance.now() - t0, tokens: r.promptTokens + r.completionTokens, outcome: null });
         }
-      } catch (e) {
-        error = (e as Error).message;
+        case 'student':
+          return asStudent(item);
+        case 'teacher':
+          return asTeacher(item, await grounded(item));
+        case 'routed': {
+          // RouteLLM-style: both answer every question, so teacher-only and student-only accuracy come from the same run.
+          const g = await grounded(item);
+          const sRun = await runQuestion(config, o.retriever, 'student', student!, req(item), o.sagN);
+          const s = ofRun(item, sRun);
+          const t = await asTeacher(item, g);
+          const d = decide(sRun, config.router, config.agent.maxSteps, g);
+          // As the answerer does: a teacher with no answer at all leaves the student's.
+          const kept = !d.escalate || (t.prediction === null && s.prediction !== null);
+          const system = kept ? s : { ...t, steps: s.steps + t.steps, latencyMs: s.latencyMs + t.latencyMs, tokens: s.tokens + t.tokens };
+          return { ...system, routed: { kept, reason: d.reason, student: s, teacher: t } };
+        }
       }
-      return { id: item.id, question: item.question, gold: item.answers, prediction, steps, startMs: t0 - began, latencyMs: performance.now() - t0, tokens, outcome, error, ...gradeAnswer(prediction, item.answers) };
+    };
+    const row = async (item: EvalItem): Promise<EvalRow> => {
+      const t0 = performance.now();
+      const base = { id: item.id, question: item.question, gold: item.answers, goldSources: item.sources, type: item.type, startMs: t0 - began };
+      try {
+        return { ...base, ...(await answer(item)), error: null };
+      } catch (e) {
+        const none = graded(item, null, [], { steps: 0, latencyMs: performance.now() - t0, tokens: 0, outcome: null });
+        // A failed question is neither right nor an abstention, even where the documents do not answer it.
+        return { ...base, ...none, correct: false, em: false, f1: 0, abstained: false, error: (e as Error).message };
+      }
     };
     // `parallel` workers take the next question as each finishes; rows stay in dataset order.
     const slots: (EvalRow | undefined)[] = [];
@@ -156,56 +161,15 @@ export async function runEval(config: Config, o: EvalOptions): Promise<EvalRepor
     const worker = async () => {
       while (next < o.items.length && !o.stop?.aborted) {
         const i = next++;
-        const row = await answer(o.items[i]!);
-        slots[i] = row;
-        o.onRow?.(row, i, summarize(meta, rowsSoFar(), stopped()));
+        const r = await row(o.items[i]!);
+        slots[i] = r;
+        o.onRow?.(r, i, summarize(meta, rowsSoFar(), stopped()));
       }
     };
     await Promise.all(Array.from({ length: Math.min(parallel, o.items.length) }, worker));
-    const rows = rowsSoFar();
-    return summarize(meta, rows, stopped());
+    return summarize(meta, rowsSoFar(), stopped());
   } finally {
     await student?.close();
     await teacher?.close();
   }
-}
-
-type ReportMeta = Pick<EvalReport, 'dataset' | 'mode' | 'sagN' | 'model' | 'adapter' | 'total' | 'startedAt'>;
-
-/** The report of the rows done so far. */
-function summarize(meta: ReportMeta, rows: EvalRow[], stopped: string | null): EvalReport {
-  const n = rows.length || 1;
-  const mean = (f: (r: EvalRow) => number) => rows.reduce((a, r) => a + f(r), 0) / n;
-  return {
-    ...meta,
-    count: rows.length,
-    partial: rows.length < meta.total,
-    stopped: rows.length < meta.total ? stopped : null,
-    em: mean((r) => Number(r.em)),
-    f1: mean((r) => r.f1),
-    abstained: rows.filter((r) => r.abstained).length,
-    failed: rows.filter((r) => r.error).length,
-    meanLatencyMs: mean((r) => r.latencyMs),
-    meanTokens: mean((r) => r.tokens),
-    rows: [...rows],
-  };
-}
-
-/** The report as a fixed-width table (one line per mode; several reports make a comparison). */
-export function formatReports(reports: EvalReport[]): string {
-  const head = ['dataset', 'mode', 'N', 'count', 'EM %', 'F1 %', 'abstained', 'failed', 'mean s/q'];
-  const rows = reports.map((r) => [
-    r.dataset.split('/').pop()!,
-    r.mode,
-    String(r.sagN),
-    r.partial ? `${r.count}/${r.total}` : String(r.count),
-    (100 * r.em).toFixed(1),
-    (100 * r.f1).toFixed(1),
-    String(r.abstained),
-    String(r.failed),
-    (r.meanLatencyMs / 1000).toFixed(1),
-  ]);
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ');
-  return [line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }

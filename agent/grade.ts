@@ -1,16 +1,22 @@
 import { isAbstention } from './abstain.ts';
-import { asNumber, lastNumber, normalizeAnswer } from './normalize.ts';
+import { allNumbers, asNumber, lastNumber, normalizeAnswer } from './normalize.ts';
 
 export interface Grade {
   /** Normalized exact match (numeric equality for numeric gold answers). */
   em: boolean;
   /** Best token F1 over the gold answers (1/0 for numeric answers). */
   f1: number;
+  /**
+   * Right as a user reads it: exact match, a gold answer contained in the prediction, or a gold
+   * number among the prediction's few numbers. With no gold answer (a question the documents do
+   * not answer), right means abstaining.
+   */
+  correct: boolean;
   numeric: boolean;
   abstained: boolean;
 }
 
-/** Gold answers of a dataset row: GSM8K's `#### 42`, or `answer` plus `answer_aliases`. */
+/** Gold answers of a dataset row: GSM8K's `#### 42`, or `answer` plus `answer_aliases`; [] when the documents do not answer it. */
 export function goldOf(row: { answer?: unknown; answer_aliases?: unknown }): string[] {
   const answer = String(row.answer ?? '');
   const gsm = /####\s*(.+)\s*$/.exec(answer);
@@ -38,16 +44,29 @@ function tokenF1(pred: string, gold: string): number {
   return (2 * precision * recall) / (precision + recall);
 }
 
+const sameNumber = (a: number, b: number) => Math.abs(a - b) < 1e-6 * Math.max(1, Math.abs(a));
+/** More numbers than this in one answer reads as a list to pick from, not an answer. */
+const MAX_NUMBERS = 3;
+
+function containsPhrase(text: string, phrase: string): boolean {
+  const p = normalizeAnswer(phrase);
+  return p !== '' && ` ${normalizeAnswer(text)} `.includes(` ${p} `);
+}
+
 export function gradeAnswer(prediction: string | null, golds: string[]): Grade {
   const abstained = isAbstention(prediction);
+  if (golds.length === 0) return { em: abstained, f1: Number(abstained), correct: abstained, numeric: false, abstained };
   const pred = prediction ?? '';
   const numbers = golds.map((g) => asNumber(g.replace(/,/g, '')));
-  if (numbers.length > 0 && numbers.every((n) => n !== null)) {
+  if (numbers.every((n) => n !== null)) {
     const got = lastNumber(pred);
-    const em = got !== null && numbers.some((n) => Math.abs(n! - got) < 1e-6 * Math.max(1, Math.abs(n!)));
-    return { em, f1: em ? 1 : 0, numeric: true, abstained };
+    const em = got !== null && numbers.some((n) => sameNumber(n!, got));
+    const seen = [...new Set(allNumbers(pred))];
+    const correct = em || (!abstained && seen.length <= MAX_NUMBERS && seen.some((x) => numbers.some((n) => sameNumber(n!, x))));
+    return { em, f1: em ? 1 : 0, correct, numeric: true, abstained };
   }
   const em = golds.some((g) => normalizeAnswer(g) === normalizeAnswer(pred));
   const f1 = Math.max(0, ...golds.map((g) => tokenF1(pred, g)));
-  return { em, f1, numeric: false, abstained };
+  const correct = em || (!abstained && golds.some((g) => containsPhrase(pred, g)));
+  return { em, f1, correct, numeric: false, abstained };
 }

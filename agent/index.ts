@@ -12,6 +12,9 @@ export type { Answerer, AskRequest, AskResult, ProgressEvent } from './types.ts'
 export { APOLOGY } from './answerer.ts';
 export { gradeAnswer, goldOf, type Grade } from './grade.ts';
 export { runEval, readDataset, formatReports, type EvalItem, type EvalMode, type EvalReport, type EvalRow } from './eval.ts';
+export { NOT_IN_DOCS } from './deliver.ts';
+export { runTeacher, type TeacherRun } from './teacher-run.ts';
+export type { FirstThoughtMode } from './first-thought.ts';
 export { isAbstention } from './abstain.ts';
 
 export interface AgentDeps {

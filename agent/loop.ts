@@ -8,7 +8,10 @@ import { observationOf } from './observation.ts';
 import { END_CODE, parseAction, STOP_SEQUENCES } from './parse.ts';
 import { finalFromMemoryPrompt, taskMessage } from './prompts.ts';
 import { SagStep } from './sag.ts';
-import { mergeSources, type SearchTool } from './tools.ts';
+import type { Passage } from '../retrieval/index.ts';
+import { citedPassages } from './cite.ts';
+import { stallOf } from './stall.ts';
+import { sourceRef, type SearchTool } from './tools.ts';
 
 export interface RunOptions {
   who: Route;
@@ -41,7 +44,12 @@ export interface AgentRun {
   errors: number;
   /** SAG agreement of the step that gave the final answer (null without SAG). */
   agreement: number | null;
+  /** The passages the final answer used (see cite.ts); [] when none supports it. */
   sources: SourceRef[];
+  /** The run called `search` at least once. */
+  searched: boolean;
+  /** Why the run stopped early (outcome `stalled`): a repeated action or observation, or a step that did nothing. */
+  stalled: string | null;
   latencyMs: number;
   promptTokens: number;
   completionTokens: number;
@@ -60,7 +68,8 @@ export async function runAgent(o: RunOptions): Promise<AgentRun> {
   for (const h of o.history ?? []) turns.push({ role: h.role, content: h.text });
   turns.push({ role: 'user', content: taskMessage(o.question) });
   const steps: StepRecord[] = [];
-  const run: AgentRun = { steps, finalAnswer: null, outcome: 'max_steps', errors: 0, agreement: null, sources: [], latencyMs: 0, promptTokens: 0, completionTokens: 0, modelMs: 0 };
+  const run: AgentRun = { steps, finalAnswer: null, outcome: 'max_steps', errors: 0, agreement: null, sources: [], searched: false, stalled: null, latencyMs: 0, promptTokens: 0, completionTokens: 0, modelMs: 0 };
+  const passages: Passage[] = [];
   let sandbox = await o.createSandbox();
   try {
     for (let i = 0; i < o.maxSteps && run.finalAnswer === null; i++) {
@@ -122,7 +131,11 @@ export async function runAgent(o: RunOptions): Promise<AgentRun> {
       }
       const error = !code ? 'parse' : result?.error ? `${result.error.kind}: ${result.error.message}` : null;
       if (error) run.errors++;
-      const sources = result ? o.search.sourcesOf(result.toolCalls) : [];
+      const found = result ? o.search.passagesOf(result.toolCalls) : [];
+      passages.push(...found);
+      if (result?.toolCalls.some((c) => c.name === 'search')) run.searched = true;
+      const sources = found.map(sourceRef);
+      const stalled = result?.finalAnswer ? null : stallOf(steps, { code, observation, result });
       steps.push({
         index: i,
         thought,
@@ -141,13 +154,22 @@ export async function runAgent(o: RunOptions): Promise<AgentRun> {
       }
       const shown = text.trimEnd().endsWith('```') ? `${text.trimEnd()}${END_CODE}` : text.trimEnd();
       turns.push({ role: 'assistant', content: shown }, { role: 'user', content: `Observation:\n${observation}` });
+      if (stalled) {
+        run.stalled = stalled;
+        break;
+      }
     }
-    if (run.finalAnswer === null) await answerFromMemory(o, turns, run);
-    else run.outcome = isAbstention(run.finalAnswer) ? 'abstained' : 'final';
+    if (run.finalAnswer !== null) run.outcome = isAbstention(run.finalAnswer) ? 'abstained' : 'final';
+    else {
+      if (run.stalled) run.outcome = 'stalled';
+      // A stalled student goes to the teacher at once; anyone else answers from what it has seen.
+      if (!(run.stalled && o.who === 'student')) await answerFromMemory(o, turns, run);
+    }
   } finally {
     sandbox.dispose();
   }
-  run.sources = mergeSources(steps.map((s) => s.sources ?? []));
+  const answerStep = [...steps].reverse().find((s) => s.code !== null);
+  run.sources = run.finalAnswer === null || isAbstention(run.finalAnswer) ? [] : citedPassages(run.finalAnswer, passages, { code: answerStep?.code ?? null, question: o.question });
   run.latencyMs = performance.now() - start;
   return run;
 }

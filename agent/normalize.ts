@@ -10,12 +10,14 @@ export function normalizeAnswer(s: string): string {
 
 const NUMBER = /-?\d[\d,]*(?:\.\d+)?|-?\.\d+/g;
 
-/** The last number written in a text (`$1,234.50` → 1234.5), or null when there is none. */
+/** Every number written in a text, in order (`$1,234.50` → 1234.5). */
+export function allNumbers(s: string): number[] {
+  return (s.match(NUMBER) ?? []).map((t) => Number(t.replace(/,/g, ''))).filter(Number.isFinite);
+}
+
+/** The last number written in a text, or null when there is none. */
 export function lastNumber(s: string): number | null {
-  const all = s.match(NUMBER);
-  if (!all) return null;
-  const n = Number(all[all.length - 1]!.replace(/,/g, ''));
-  return Number.isFinite(n) ? n : null;
+  return allNumbers(s).at(-1) ?? null;
 }
 
 /** A text that is only a number (with currency, %, units of one word allowed around it). */

@@ -23,6 +23,11 @@ export function cotSystemPrompt(): string {
   return load('cot');
 }
 
+/** The `plan` first thought: what to search for, without an answer. */
+export function planSystemPrompt(): string {
+  return load('plan');
+}
+
 export function finalFromMemoryPrompt(): string {
   return load('final-from-memory');
 }

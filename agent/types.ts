@@ -28,7 +28,7 @@ export interface AskResult {
   route: Route;
   reason: string;
   abstained: boolean;
-  /** The teacher was needed but unreachable: this is the student's best attempt. */
+  /** Not checked: the student's best attempt while the teacher was unreachable, or (`router.ungrounded: unverified`) a teacher answer the documents do not support. */
   unverified: boolean;
   sources: SourceRef[];
   steps: number;

@@ -16,7 +16,7 @@ const count = Number(process.env.BENCH_QUESTIONS ?? 3);
 const maxTokens = Number(process.env.BENCH_MAX_TOKENS ?? 128);
 const N = 8;
 const config = loadConfig({ overrides: { 'agent.maxSteps': 1, 'agent.maxTokensPerStep': maxTokens } });
-const items = readDataset(path.join(shared, 'math', 'gsm8k_dev.jsonl'), count);
+const items = readDataset(path.join(shared, 'math', 'gsm8k_dev.jsonl'), { limit: count });
 // As createAgent does: the sandbox process starts beside the model, not in the first question.
 const sandboxReady = Sandbox.warmUp(config.sandbox.memoryMb);
 const student = await LlamaActionModel.create(config, 'student', N);

@@ -36,7 +36,7 @@ const shared = process.env.UNDERSTUDY_SHARED_DATA ?? path.resolve(repoRoot, '../
 const N = 8;
 const DECODE_TOKENS = Number(process.env.BENCH_DECODE_TOKENS ?? 128);
 const config = loadConfig({ overrides: { 'agent.maxSteps': 3 } });
-const items = readDataset(path.join(shared, 'math', 'gsm8k_dev.jsonl'), Number(process.env.BENCH_QUESTIONS ?? 16));
+const items = readDataset(path.join(shared, 'math', 'gsm8k_dev.jsonl'), { limit: Number(process.env.BENCH_QUESTIONS ?? 16) });
 type Row = [what: string, value: string, goal: string];
 const contextExtras = contextOptions(config);
 // Runs of consecutive sequence ids are llama.cpp's passes with a KV stream per sequence; with a unified cache a round is one pass.

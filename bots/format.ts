@@ -26,7 +26,7 @@ export function queuedText(ahead: number): string {
 export function answeredBy(r: AskResult): string {
   const model = r.route === 'teacher' ? r.models.teacher : r.models.student;
   let line = `Answered by the ${r.route}${model ? ` (${model})` : ''} in ${(r.latencyMs / 1000).toFixed(1)} s`;
-  if (r.unverified) line += ' · unverified: the teacher was unreachable';
+  if (r.unverified) line += r.route === 'teacher' ? ' · unverified: not found in the documents' : ' · unverified: the teacher was unreachable';
   if (r.abstained) line += ' · not sure';
   return line;
 }

@@ -93,7 +93,8 @@ export const configSchema = z
         baseUrl: z.string().url().optional(),
         apiKey: z.string().optional(),
         timeoutMs: z.number().int().min(100).default(120_000),
-        firstThoughtPrefix: z.boolean().default(true),
+        /** What seeds the teacher's first step when it answers a user (see agent/first-thought.ts); chosen by docs/benchmarks.md's measurements. */
+        firstThought: z.enum(['off', 'answer', 'plan']).default('plan'),
       })
       .strict()
       .default({}),
@@ -102,6 +103,10 @@ export const configSchema = z
         minAgreement: z.number().min(0).max(1).default(0.5),
         maxErrors: z.number().int().min(1).default(2),
         escalateOnAbstain: z.boolean().default(true),
+        /** A question whose best passage is at least this similar may be answered by the documents: its answer must then come from a search and be supported by it. */
+        relevance: z.number().min(0).max(1).default(0.35),
+        /** What a user gets when the teacher's answer to such a question is not grounded: `abstain` ("not found in the documents") or `unverified` (the answer, marked). */
+        ungrounded: z.enum(['abstain', 'unverified']).default('abstain'),
         shadowRate: z.number().min(0).max(1).default(0),
       })
       .strict()
@@ -168,16 +173,42 @@ export const configSchema = z
         /** Share of earlier training examples (from the current version's set) mixed back in. */
         replayShare: z.number().min(0).max(1).default(0.2),
         heldOutShare: z.number().min(0).max(0.9).default(0.1),
+        /** What seeds the teacher's first step when it writes distillation trajectories (`distill generate`, bootstrap). */
+        firstThought: z.enum(['off', 'answer', 'plan']).default('answer'),
         /** JSONL `{question, answer}` evaluated by the gate besides the held-out split. */
         evalSet: z.string().optional(),
         evalLimit: z.number().int().min(1).default(50),
         minExamples: z.number().int().min(1).default(8),
+        /** `distill generate` cache files the job trains on, by the source name the data set manifest counts them under, e.g. `{"wiki": [...], "math": [...]}`. */
+        generated: z.record(z.string(), z.array(z.string())).default({}),
+        /** `distill bootstrap`: questions the teacher writes from a collection's own chunks. */
+        bootstrap: z
+          .object({
+            /** Questions to write per collection (`--questions`); a rerun does only the ones not yet done, a larger number adds more. */
+            questions: z.number().int().min(1).default(200),
+            /** Share of a collection's documents whose questions are held out for the gate, never trained on. */
+            heldOutDocShare: z.number().min(0).max(0.9).default(0.2),
+            /** Relative weights of the question kinds. */
+            kinds: z
+              .object({
+                singleHop: z.number().min(0).default(0.4),
+                twoDocument: z.number().min(0).default(0.2),
+                arithmetic: z.number().min(0).default(0.2),
+                unanswerable: z.number().min(0).default(0.2),
+              })
+              .strict()
+              .default({}),
+          })
+          .strict()
+          .default({}),
         /** How far the candidate may be worse than the current student and still be promoted. */
         maxRegression: z
           .object({
             abstention: z.number().min(0).max(1).default(0.05),
             avgSteps: z.number().min(0).default(1),
             latencyRatio: z.number().min(1).default(1.5),
+            /** Accuracy on the held-out questions of `distill bootstrap` (the team's own documents). */
+            inDomain: z.number().min(0).max(1).default(0.05),
           })
           .strict()
           .default({}),

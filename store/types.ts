@@ -40,8 +40,11 @@ export interface StepRecord {
   completionTokens: number;
 }
 
-/** `context_full`: the conversation outgrew the model's context; the steps done so far are kept. */
-export type TrajectoryOutcome = 'final' | 'max_steps' | 'error' | 'abstained' | 'context_full';
+/**
+ * `context_full`: the conversation outgrew the model's context; the steps done so far are kept.
+ * `stalled`: the run repeated an action or an observation, or took a step that did nothing.
+ */
+export type TrajectoryOutcome = 'final' | 'max_steps' | 'error' | 'abstained' | 'context_full' | 'stalled';
 
 export interface TrajectoryRecord {
   id: string;

@@ -29,7 +29,7 @@ export function askJson(r: AskResult): Record<string, unknown> {
 function human(r: AskResult): string {
   const who = r.route === 'teacher' ? `the teacher (${r.models.teacher})` : `the student (${r.models.student}${r.models.adapter ? ` + ${r.models.adapter}` : ''})`;
   const lines = [r.answer, ''];
-  if (r.unverified) lines.push('(unverified: the teacher could not check this answer)');
+  if (r.unverified) lines.push(r.route === 'teacher' ? '(unverified: the documents do not support this answer)' : '(unverified: the teacher could not check this answer)');
   if (r.sources.length) {
     lines.push('Sources:');
     for (const s of r.sources) lines.push(`  - ${s.title} (${s.source}, ${s.score.toFixed(2)})`);

@@ -24,17 +24,22 @@ const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
 export function evalCommand(program: Command): void {
   program
     .command('eval')
-    .description('run questions with known answers and grade them (EM/F1 for text, numeric equality for numbers)')
-    .requiredOption('--dataset <file>', 'JSONL with question/answer (GSM8K, HotpotQA, MuSiQue, or your own)')
-    .addOption(new Option('--mode <mode>', 'who answers').choices(['student', 'teacher', 'cot']).default('student'))
+    .description('run questions with known answers and grade them: accuracy as users read answers, exact match, citations, abstention')
+    .requiredOption('--dataset <file>', 'JSONL with question/answer (evals/handbook.jsonl, GSM8K, HotpotQA, MuSiQue, or your own)')
+    .addOption(
+      new Option('--mode <mode>', 'who answers: the student, the teacher agent, teacher chain-of-thought, or routed (both on every question; the router picks)')
+        .choices(['student', 'teacher', 'cot', 'routed'])
+        .default('student'),
+    )
+    .option('--split <name>', 'only the questions whose "split" field is NAME (e.g. test)')
     .option('--sag <n>', 'SAG candidates per student step (default: agent.sagN)', positiveInt)
     .option('--limit <k>', 'only the first K questions', positiveInt)
     .option('--collection <name>', 'the Chroma collection to search (default: chroma.collection)')
     .option('--report <file>', 'write the JSON report here (default: eval-report.json)')
     .option('--parallel <k>', 'questions answered at once (default: agent.parallel)', positiveInt)
-    .action(async (opts: { dataset: string; mode: EvalMode; sag?: number; limit?: number; collection?: string; report?: string; parallel?: number }, cmd: Command) => {
+    .action(async (opts: { dataset: string; mode: EvalMode; split?: string; sag?: number; limit?: number; collection?: string; report?: string; parallel?: number }, cmd: Command) => {
       const config = withPromotedStudent(configFor(cmd, opts.sag ? { 'agent.sagN': opts.sag } : {}));
-      const items = readDataset(opts.dataset, opts.limit);
+      const items = readDataset(opts.dataset, { limit: opts.limit, split: opts.split });
       const file = opts.report ?? 'eval-report.json';
       const parallel = opts.parallel ?? config.agent.parallel;
       // SIGINT/SIGTERM: finish the current questions, then write the report of the rows done so far
@@ -73,8 +78,9 @@ export function evalCommand(program: Command): void {
           stop: stop.signal,
           onRow: (r, i, sofar) => {
             save(sofar); // first: once its progress line is out, a row is on disk
-            const note = r.error ? `  error: ${r.error}` : r.outcome === 'context_full' ? '  (context full)' : '';
-            console.error(`[${sofar.count}/${items.length}]${parallel > 1 ? ` #${i + 1}` : ''} ${r.em ? 'ok  ' : r.abstained ? 'abst' : 'miss'} ${(r.latencyMs / 1000).toFixed(1)}s  gold=${r.gold[0]}  got=${(r.prediction ?? '∅').slice(0, 60)}${note}`);
+            const note = r.error ? `  error: ${r.error}` : r.outcome === 'context_full' || r.outcome === 'stalled' ? `  (${r.outcome})` : '';
+            const route = r.routed ? (r.routed.kept ? ' student' : ' teacher') : '';
+            console.error(`[${sofar.count}/${items.length}]${parallel > 1 ? ` #${i + 1}` : ''} ${r.correct ? 'ok  ' : r.abstained ? 'abst' : 'miss'}${route} ${(r.latencyMs / 1000).toFixed(1)}s  gold=${r.gold[0] ?? '(none)'}  got=${(r.prediction ?? '∅').slice(0, 60)}${r.cited.length ? `  cites ${r.cited.join(', ')}` : ''}${note}`);
           },
         });
         save(report);

@@ -12,7 +12,8 @@ import { disposeModels } from '../../models/index.ts';
 import { SqliteLogStore } from '../../store/index.ts';
 import { agentTestConfig, askJson, freePort, tempDir } from './helpers.ts';
 
-const STEP = 'Thought: look at it first\n```js\nprint("still thinking")\n```';
+// Each step differs (a repeated one would stall the run before the context fills).
+const step = (turns: number) => `Thought: look at it first\n\`\`\`js\nprint("still thinking ${turns}")\n\`\`\``;
 
 /**
  * A scripted model with a context measured in turns: `fits(turns, maxTokens)` says whether a call
@@ -31,7 +32,7 @@ class FakeModel implements ActionModel {
     this.calls++;
     if (!this.fits(turns.length, opts.maxTokens)) throw this.overflow(new ContextFullError(turns.length * 100, opts.maxTokens, 1000));
     const memory = turns.at(-1)!.content.includes('final answer');
-    return { texts: [memory ? 'Final answer: 42' : STEP], promptTokens: turns.length * 100, completionTokens: 10, prefillMs: 0, decodeMs: 0 };
+    return { texts: [memory ? 'Final answer: 42' : step(turns.length)], promptTokens: turns.length * 100, completionTokens: 10, prefillMs: 0, decodeMs: 0 };
   }
 }
 
@@ -49,7 +50,7 @@ test('context overflow on the third step: the two steps done stay, the answer fr
   assert.equal(r.steps[2]!.code, null);
   assert.match(r.steps[2]!.observation, /from memory: the conversation no longer fits the context/);
   assert.equal(r.finalAnswer, '42');
-  assert.deepEqual(decide(r, config.router, 5), { escalate: true, reason: 'context full after 2 steps' });
+  assert.deepEqual(decide(r, config.router, 5, false), { escalate: true, reason: 'context full after 2 steps' });
 });
 
 test('context overflow where the answer from memory does not fit either: no answer, the steps kept', async () => {
@@ -59,7 +60,7 @@ test('context overflow where the answer from memory does not fit either: no answ
   assert.equal(r.outcome, 'context_full');
   assert.equal(r.finalAnswer, null);
   assert.equal(r.steps.length, 2);
-  assert.equal(decide(r, config.router, 5).reason, 'context full after 2 steps');
+  assert.equal(decide(r, config.router, 5, false).reason, 'context full after 2 steps');
 });
 
 test('the answer from memory after max steps that no longer fits ends the run as context_full too', async () => {
@@ -67,7 +68,7 @@ test('the answer from memory after max steps that no longer fits ends the run as
   assert.equal(r.outcome, 'context_full');
   assert.equal(r.steps.length, 2);
   assert.equal(r.finalAnswer, null);
-  assert.equal(decide(r, config.router, 2).reason, 'context full after 2 steps');
+  assert.equal(decide(r, config.router, 2, false).reason, 'context full after 2 steps');
 });
 
 test("the local teacher's overflow comes back wrapped (a ContextFullError as the cause) and is still a context_full end; other errors still throw", async () => {
@@ -81,9 +82,10 @@ test("the local teacher's overflow comes back wrapped (a ContextFullError as the
   await assert.rejects(run(outage), TeacherUnavailableError);
 });
 
-// The real tiny model with a 768-token context: the student's short prompt is ~460 tokens and each
-// step adds ~150 (96 generated + the observation), so the second or third step no longer fits.
-const small = { 'models.student': 'tiny', 'models.contextSize': 768, 'agent.maxTokensPerStep': 96, 'agent.maxSteps': 5, 'agent.sagN': 1 };
+// The real tiny model with a 768-token context: the student's short prompt is ~460 tokens and a
+// step asks for 160 more, so the second step no longer fits (before the tiny model, which repeats
+// itself, could stall).
+const small = { 'models.student': 'tiny', 'models.contextSize': 768, 'agent.maxTokensPerStep': 160, 'agent.maxSteps': 5, 'agent.sagN': 1 };
 let student: LlamaActionModel | undefined;
 let store: SqliteLogStore | undefined;
 after(async () => {
@@ -124,7 +126,7 @@ test('understudy ask --json on a question that outgrows the context: valid JSON,
     UNDERSTUDY_MODELS_TEACHER: 'tiny',
     UNDERSTUDY_TEACHER_PROVIDER: 'local',
     UNDERSTUDY_AGENT_MAX_STEPS: '5',
-    UNDERSTUDY_AGENT_MAX_TOKENS_PER_STEP: '96',
+    UNDERSTUDY_AGENT_MAX_TOKENS_PER_STEP: '160',
     UNDERSTUDY_MODELS_CONTEXT_SIZE: '768',
   }) as { route: string; reason: string; answer: string; log_id: string };
   assert.equal(out.route, 'teacher', JSON.stringify(out));

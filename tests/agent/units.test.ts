@@ -68,16 +68,16 @@ test('observations: logs and last value, final answer, errors with a retry hint,
 });
 
 function run(over: Partial<AgentRun>): AgentRun {
-  return { steps: [], finalAnswer: '42', outcome: 'final', errors: 0, agreement: null, sources: [], latencyMs: 0, promptTokens: 0, completionTokens: 0, modelMs: 0, ...over };
+  return { steps: [], finalAnswer: '42', outcome: 'final', errors: 0, agreement: null, sources: [], searched: false, stalled: null, latencyMs: 0, promptTokens: 0, completionTokens: 0, modelMs: 0, ...over };
 }
 
 test('router: escalates on max steps, repeated errors, low agreement and abstention, each with its reason', () => {
   const rules = loadConfig({ env: {}, overrides: {} }).router;
-  assert.equal(decide(run({}), rules, 5).escalate, false);
-  assert.match(decide(run({ outcome: 'max_steps' }), rules, 5).reason, /no final answer within 5 steps/);
-  assert.match(decide(run({ errors: 2 }), rules, 5).reason, /2 failed steps/);
-  assert.match(decide(run({ agreement: 0.25 }), rules, 5).reason, /agreement 0.25 below 0.5/);
-  assert.equal(decide(run({ agreement: 0.75 }), rules, 5).escalate, false);
-  assert.match(decide(run({ outcome: 'abstained', finalAnswer: "I don't know" }), rules, 5).reason, /abstained/);
-  assert.equal(decide(run({ outcome: 'abstained' }), { ...rules, escalateOnAbstain: false }, 5).escalate, false);
+  assert.equal(decide(run({}), rules, 5, false).escalate, false);
+  assert.match(decide(run({ outcome: 'max_steps' }), rules, 5, false).reason, /no final answer within 5 steps/);
+  assert.match(decide(run({ errors: 2 }), rules, 5, false).reason, /2 failed steps/);
+  assert.match(decide(run({ agreement: 0.25 }), rules, 5, false).reason, /agreement 0.25 below 0.5/);
+  assert.equal(decide(run({ agreement: 0.75 }), rules, 5, false).escalate, false);
+  assert.match(decide(run({ outcome: 'abstained', finalAnswer: "I don't know" }), rules, 5, false).reason, /abstained/);
+  assert.equal(decide(run({ outcome: 'abstained' }), { ...rules, escalateOnAbstain: false }, 5, false).escalate, false);
 });
