@@ -53,11 +53,10 @@ eval_one() { # who (base|distilled|teacher) N set (gsm8k|wiki): one `understudy 
   pids+=($!)
 }
 
-generate_one() { # --first-thought | --no-first-thought: teacher trajectories on GENERATE_LIMIT GSM8K-train questions
-  local ft=$1 tag=${1#--}
-  [[ $ft == --first-thought ]] && ft=
+generate_one() { # off|answer|plan: teacher trajectories on GENERATE_LIMIT GSM8K-train questions with that first thought
+  local tag=ft-$1
   node --import tsx cli/main.ts distill generate --questions "$DATA/math/gsm8k_train.jsonl" --limit "${GENERATE_LIMIT:-30}" \
-    $ft --no-store --cache "$W/generated-$tag.jsonl" > "$W/generate-$tag.log" 2>&1 &
+    --first-thought "$1" --no-store --cache "$W/generated-$tag.jsonl" > "$W/generate-$tag.log" 2>&1 &
   pids+=($!)
 }
 
@@ -75,7 +74,7 @@ evals() {
   local deadline=$(( $(date +%s) + ${TEACHER_WAIT:-900} ))
   while [[ -d $GPU_HOME/stage-teacher && ! -f $teacher ]] && (( $(date +%s) < deadline )); do sleep 5; done
   if [[ -f $teacher ]]; then
-    for ft in --first-thought --no-first-thought; do generate_one "$ft"; done
+    for ft in answer off; do generate_one "$ft"; done
     if [[ ${TEACHER_EVAL:-0} == 1 ]]; then for set in gsm8k wiki; do eval_one teacher 1 "$set"; done; fi
   fi
   local failed=0

@@ -1,9 +1,9 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { gradeAnswer } from '../agent/index.ts';
-import { firstThought } from '../agent/first-thought.ts';
-import { runQuestion } from '../agent/run.ts';
-import { createTeacher, TeacherActionModel } from '../agent/teacher.ts';
+import type { FirstThoughtMode } from '../agent/first-thought.ts';
+import { createTeacher } from '../agent/teacher.ts';
+import { runTeacher } from '../agent/teacher-run.ts';
 import type { Config } from '../config/index.ts';
 import type { Retriever } from '../retrieval/index.ts';
 import type { LogStore, NewTrajectory, StepRecord, TrajectoryOutcome } from '../store/types.ts';
@@ -28,24 +28,22 @@ export class NoTeacherError extends Error {
 }
 
 /**
- * Runs the teacher over a question pool the way the agent escalates to it (agent/'s loop with the
- * first-thought prefix, any `teacher.provider`) and keeps the trajectories whose answer matches the
+ * Runs the teacher over a question pool the way the agent escalates to it (agent/'s runTeacher with
+ * the first thought in `opts.firstThought`, any `teacher.provider`) and keeps the trajectories whose answer matches the
  * reference. Every run is appended to `cacheFile` (so an interrupted run resumes where it stopped);
  * kept ones also go to the store as distill-surface teacher trajectories.
  */
 export async function generate(
   config: Config,
   pool: PoolQuestion[],
-  opts: { cacheFile: string; useFirstThought: boolean; store?: LogStore; retriever?: Retriever | null; onRecord?: (r: GeneratedRecord) => void },
+  opts: { cacheFile: string; firstThought: FirstThoughtMode; store?: LogStore; retriever?: Retriever | null; onRecord?: (r: GeneratedRecord) => void },
 ): Promise<GeneratedRecord[]> {
   mkdirSync(path.dirname(opts.cacheFile), { recursive: true });
   const done = new Set(existsSync(opts.cacheFile) ? readFileSync(opts.cacheFile, 'utf8').split('\n').filter(Boolean).map((l) => (JSON.parse(l) as GeneratedRecord).question) : []);
   // distill.threads, when set, is the job host's llama.cpp thread count (the local teacher's too).
   const cfg: Config = { ...config, agent: { ...config.agent, threads: config.distill.threads || config.agent.threads } };
-  const timeoutMs = cfg.teacher.timeoutMs;
   const teacher = await createTeacher(cfg);
   if (!teacher) throw new NoTeacherError("distill generate needs a teacher; teacher.provider is 'none'");
-  const model = new TeacherActionModel(teacher, timeoutMs);
   const out: GeneratedRecord[] = [];
   try {
     for (const q of pool) {
@@ -53,8 +51,7 @@ export async function generate(
       const started = performance.now();
       let rec: GeneratedRecord;
       try {
-        const thought = opts.useFirstThought ? await firstThought(teacher, q.question, timeoutMs) : null;
-        const run = await runQuestion(cfg, opts.retriever ?? null, 'teacher', model, { question: q.question }, 1, thought);
+        const { run, firstThought: thought } = await runTeacher(cfg, opts.retriever ?? null, teacher, { question: q.question }, opts.firstThought);
         rec = {
           ...q, steps: run.steps, finalAnswer: run.finalAnswer, outcome: run.outcome, latencyMs: run.latencyMs, completionTokens: run.completionTokens,
           firstThought: thought, model: teacher.name, kept: run.outcome === 'final' && gradeAnswer(run.finalAnswer, [q.answer]).em,
