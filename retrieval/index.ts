@@ -4,9 +4,9 @@ import { startLocalChroma, type LocalChroma } from './chroma-server.ts';
 import { openCollection, type ChunkMeta } from './collection.ts';
 import { createEmbedder, type Embedder } from './embedder.ts';
 import { ingestPaths } from './ingest.ts';
-import type { IngestOptions, IngestSummary, Passage } from './types.ts';
+import type { Chunk, IngestOptions, IngestSummary, Passage } from './types.ts';
 
-export type { IngestOptions, IngestSummary, Passage } from './types.ts';
+export type { Chunk, IngestOptions, IngestSummary, Passage } from './types.ts';
 export { formatPassages } from './format.ts';
 export { MissingPathError } from './collect.ts';
 export { ChromaStartError } from './chroma-server.ts';
@@ -14,6 +14,8 @@ export { ChromaStartError } from './chroma-server.ts';
 export interface Retriever {
   search(query: string, k?: number, collection?: string): Promise<Passage[]>;
   ingest(paths: string[], opts?: IngestOptions): Promise<IngestSummary>;
+  /** A page of a collection's chunks in Chroma's storage order; an unknown collection is an error. */
+  chunks(collection: string, page: { limit: number; offset?: number }): Promise<Chunk[]>;
   /** Stops a Chroma server it started and frees the embedding contexts. */
   close(): Promise<void>;
 }
@@ -116,6 +118,15 @@ function makeRetriever(config: Config, client: ChromaClient, embedder: Embedder,
     },
     async search(query, k, collection) {
       return (await retriever.searchTimed(query, k, collection)).passages;
+    },
+    async chunks(collection, { limit, offset = 0 }) {
+      const res = await (await forRead(collection)).get<ChunkMeta>({ include: ['documents', 'metadatas'], limit, offset });
+      return res.ids.map((id, i): Chunk => {
+        const m = res.metadatas[i];
+        const c: Chunk = { chunkId: id, source: m?.source ?? '', title: m?.title ?? '', text: res.documents[i] ?? '' };
+        if (m?.headingPath) c.headingPath = m.headingPath;
+        return c;
+      });
     },
     async ingest(paths, opts = {}) {
       const coll = await forWrite(opts.collection ?? config.chroma.collection);

@@ -10,6 +10,9 @@ export interface Passage {
   headingPath?: string;
 }
 
+/** A stored chunk as ingest wrote it (what `Retriever.chunks` lists). */
+export type Chunk = Omit<Passage, 'score'>;
+
 export interface IngestSummary {
   added: number;
   updated: number;
