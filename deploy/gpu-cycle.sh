@@ -10,7 +10,7 @@
 # Usage: deploy/gpu-cycle.sh [WAIT]   env: TRAIN_STEPS (default 60), EVAL_LIMIT (default 50), TEACHER_WAIT (900 s),
 #   GENERATE_LIMIT (default 30), TEACHER_EVAL (1: evaluate the teacher too; default 0),
 #   EVAL_PARALLEL (questions each eval answers at once; default 8), EVAL_SETS (default "gsm8k wiki"),
-#   SKIP_PHASES (comma-separated phase names, e.g. batching,bench,bench-before),
+#   SKIP_PHASES (comma-separated phase names, e.g. batching,bench,bench-before), QUALITY (1: the answer-quality evals),
 #   CYCLE_BENCH_PARTS (bench:gpu's parts in the bench phase)
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -41,6 +41,40 @@ ingest() {
   setsid node node_modules/chromadb/dist/cli.mjs run --path "$W/chroma" --port 8765 > "$W/chroma.log" 2>&1 < /dev/null &
   for _ in $(seq 60); do python3 -c 'import urllib.request as u; u.urlopen("http://127.0.0.1:8765/api/v2/heartbeat")' 2>/dev/null && break; sleep 1; done
   node --import tsx cli/main.ts ingest "$DATA/wiki/passages.jsonl" --collection wiki
+  node --import tsx cli/main.ts ingest "$DATA/kb/handbook" --collection handbook
+}
+
+quality_one() { # name dir set mode N [env...]: one `understudy eval` of answer quality, from the tree in dir, in the background
+  local name=$1 dir=$2 set=$3 mode=$4 n=$5 args=()
+  shift 5
+  case $set in
+    handbook) args=(--dataset evals/handbook.jsonl --collection handbook); [[ $dir == . ]] && args+=(--split test) || args+=(--limit 60) ;;
+    hotpot) args=(--dataset "$DATA/wiki/hotpotqa_questions.jsonl" --collection wiki --limit "${EVAL_LIMIT:-50}") ;;
+    gsm8k) args=(--dataset "$DATA/math/gsm8k_dev.jsonl" --collection wiki --limit "${EVAL_LIMIT:-50}") ;;
+  esac
+  (cd "$dir" && env "$@" node --import tsx cli/main.ts eval "${args[@]}" --mode "$mode" --sag "$n" --parallel "${EVAL_PARALLEL:-8}" \
+    --report "$W/quality-$name.json" > "$W/quality-$name.log" 2>&1) &
+  pids+=($!)
+}
+
+# Answer quality on the team's documents (evals/handbook.jsonl's test split) and on HotpotQA and
+# GSM8K: the teacher with each first thought, the student, and the routed system; and, where
+# the tree carries an earlier commit in .baseline/ (`git archive COMMIT | tar -x -C .baseline`), that
+# commit's teacher and student on the same questions.
+quality() {
+  pids=()
+  for ft in off answer plan; do quality_one "teacher-$ft-handbook" . handbook teacher 1 UNDERSTUDY_TEACHER_FIRST_THOUGHT=$ft; done
+  for n in 1 8; do quality_one "student-n$n-handbook" . handbook student "$n"; done
+  for set in handbook hotpot gsm8k; do quality_one "routed-n8-$set" . "$set" routed 8; done
+  for set in hotpot gsm8k; do quality_one "teacher-plan-$set" . "$set" teacher 1; done
+  if [[ -d .baseline ]]; then
+    ln -sfn "$PWD/node_modules" .baseline/node_modules; ln -sfn "$PWD/.cache" .baseline/.cache; cp -r evals .baseline/
+    quality_one baseline-teacher-handbook .baseline handbook teacher 1
+    quality_one baseline-student-n8-handbook .baseline handbook student 8
+  fi
+  local failed=0
+  for p in "${pids[@]}"; do wait "$p" || failed=1; done
+  return $failed
 }
 
 eval_one() { # who (base|distilled|teacher) N set (gsm8k|wiki): one `understudy eval` in the background
@@ -98,6 +132,7 @@ run() {
   phase ingest ingest
   [[ -f "$W/train.done" ]] || { echo "no adapter: evaluating the base student only"; }
   phase evals evals
+  [[ ${QUALITY:-0} == 1 ]] && phase quality quality
   BENCH_PARTS=${CYCLE_BENCH_PARTS:-decode,knobs,reference,split,gaps,sag,throughput} phase bench npm run -s bench:gpu
   # The same SAG and throughput rows, and #3's bench:agent, with decode rounds inside the addon and
   # through node-llama-cpp's token loop (agent.nativeDecode).

@@ -7,7 +7,7 @@
 #                   node-llama-cpp checks it out from its bundled release (`source download`)
 #   models          the student and embedding GGUFs (--teacher adds the teacher)
 #   wheels          the trainer's pure-Python wheels the device image lacks (pinned below)
-#   data.tar.xz     the shared wiki and GSM8K files, and an SFT set when --sft DIR is given
+#   data.tar.xz     the shared handbook, wiki and GSM8K files, and an SFT set when --sft DIR is given
 #   adapter.gguf    a LoRA trained earlier (--adapter FILE), evaluated instead of training again
 # --only MODEL packs that model alone (e.g. the teacher, for a machine that already installed the
 # rest) into .cache/gpu/stage-MODEL; stage and install it with GPU_STAGE set (see gpu-node.sh).
@@ -83,9 +83,9 @@ pack_wheels_and_data() {
     --platform manylinux_2_28_x86_64 --platform manylinux2014_x86_64 -d "$PAYLOAD/wheels" \
     transformers==5.23.0 peft==0.21.2 trl==1.16.0 datasets==5.2.0 gguf==0.19.0 dill==0.4.1 multiprocess==0.70.19
 
-  # Data: the shared wiki and GSM8K files (never copied into the repo; they travel in the payload).
-  data=$GPU/data && rm -rf "$data" && mkdir -p "$data/wiki" "$data/math"
-  cp "$SHARED"/wiki/*.jsonl "$data/wiki/" && cp "$SHARED"/math/gsm8k_{dev,train}.jsonl "$data/math/"
+  # Data: the shared handbook, wiki and GSM8K files (never copied into the repo; they travel in the payload).
+  data=$GPU/data && rm -rf "$data" && mkdir -p "$data/wiki" "$data/math" "$data/kb"
+  cp "$SHARED"/wiki/*.jsonl "$data/wiki/" && cp "$SHARED"/math/gsm8k_{dev,train}.jsonl "$data/math/" && cp -r "$SHARED"/kb/handbook "$data/kb/"
   [[ -n "$SFT" ]] && cp -r "$SFT" "$data/sft"
   tar -C "$data" -cJf "$PAYLOAD/data.tar.xz" . && rm -rf "$data"
 }
