@@ -1,7 +1,7 @@
+import { evalArithmetic } from './arithmetic.ts';
 import type { GeneratedRecord } from './generate.ts';
 
 const CALC = /<<([^=>]+)=([^>]*)>>/g;
-const ARITH = /^[\d\s+\-*/().]+$/;
 
 /**
  * A worked GSM8K solution as a two-step code-action trajectory: its `<<expr=value>>` calculator
@@ -20,12 +20,8 @@ export function solutionTrajectory(question: string, solution: string): Generate
     const prose = sentence.replace(CALC, '').trim();
     if (prose) lines.push(`// ${prose}`);
     for (const [, expr] of calcs) {
-      if (!ARITH.test(expr!)) return null;
-      try {
-        last = Function(`"use strict"; return (${expr});`)() as number;
-      } catch {
-        return null;
-      }
+      last = evalArithmetic(expr!);
+      if (last === null) return null;
       lines.push(`const v${++n} = ${expr!.trim()};`);
     }
   }
