@@ -1,41 +1,11 @@
 import { existsSync, lstatSync } from 'node:fs';
 import { Command } from 'commander';
-import { SingleBar } from 'cli-progress';
 import { disposeModels } from '../../models/index.ts';
 import { MissingPathError, openRetriever, type IngestSummary } from '../../retrieval/index.ts';
 import { configFor } from '../context.ts';
+import { progressReporter } from '../progress.ts';
 
 const exists = (p: string) => existsSync(p) || lstatSync(p, { throwIfNoEntry: false }) !== undefined;
-
-/** A bar on a terminal; elsewhere (CI, logs) a line every 10 % or 10 s. */
-function progressReporter(): { update: (done: number, total: number) => void; stop: () => void } {
-  if (process.stderr.isTTY) {
-    const bar = new SingleBar({ stream: process.stderr, format: 'embedding {bar} {value}/{total} chunks | {eta_formatted} left', hideCursor: true });
-    let started = false;
-    return {
-      update(done, total) {
-        if (!started && total > 0) {
-          bar.start(total, done);
-          started = true;
-        } else if (started) bar.update(done);
-      },
-      stop: () => started && bar.stop(),
-    };
-  }
-  let lastAt = 0;
-  let lastPct = -10;
-  return {
-    update(done, total) {
-      const pct = total ? Math.floor((done / total) * 100) : 100;
-      if (done === total || pct >= lastPct + 10 || Date.now() - lastAt > 10_000) {
-        if (total > 0) console.error(`embedding ${done}/${total} chunks (${pct}%)`);
-        lastAt = Date.now();
-        lastPct = pct;
-      }
-    },
-    stop: () => {},
-  };
-}
 
 export function summaryLine(s: IngestSummary): string {
   const rate = s.chunks && s.seconds ? `, ${(s.chunks / s.seconds).toFixed(1)} chunks/s` : '';
@@ -57,7 +27,7 @@ export function ingestCommand(program: Command): void {
       const missing = paths.filter((p) => !exists(p));
       if (missing.length) throw new MissingPathError(`no such file or directory: ${missing.join(', ')}`);
       const retriever = await openRetriever(config);
-      const progress = progressReporter();
+      const progress = progressReporter('embedding', 'chunks');
       try {
         const summary = await retriever.ingest(paths, { onProgress: progress.update });
         progress.stop();
