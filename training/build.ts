@@ -1,6 +1,6 @@
 import type { Config } from '../config/index.ts';
 import type { LogStore } from '../store/types.ts';
-import { collectFromGenerated, collectFromStore, dedupe } from './collect.ts';
+import { collectFromBootstrap, collectFromGenerated, collectFromStore, dedupe } from './collect.ts';
 import type { Example } from './example.ts';
 import { filterExamples, type FilterReport } from './filter.ts';
 import { studentPrompt } from './prompts.ts';
@@ -8,17 +8,28 @@ import { writeSftSet, type SftManifest, type SftRecord } from './sft-set.ts';
 
 export interface CollectOptions {
   store?: LogStore;
-  /** Cache files of `understudy distill generate`. */
+  /** Cache files of `understudy distill generate`, each `FILE` or `SOURCE=FILE` (counted under SOURCE, default `generated`), besides `distill.generated`. */
   generated?: string[];
   /** Only store trajectories logged since (ISO time). */
   since?: string;
 }
 
-/** Store trajectories (by policy) plus generated ones, de-duplicated and filtered. */
+/** `[source, file]` of each generated file: the configured ones, then `SOURCE=FILE` or `FILE` arguments. */
+function generatedFiles(config: Config, args: string[]): [string, string][] {
+  const configured = Object.entries(config.distill.generated).flatMap(([source, files]) => files.map((f): [string, string] => [source, f]));
+  const given = args.map((a): [string, string] => {
+    const m = /^([\w.-]+)=(.+)$/.exec(a);
+    return m ? [m[1]!, m[2]!] : ['generated', a];
+  });
+  return [...configured, ...given];
+}
+
+/** Store trajectories (by policy), bootstrap and generated ones, de-duplicated and filtered. */
 export async function collectExamples(config: Config, o: CollectOptions): Promise<{ kept: Example[]; collected: number; filter: FilterReport }> {
   const collected = dedupe([
     ...(o.store ? await collectFromStore(o.store, config, o.since) : []),
-    ...(o.generated ?? []).flatMap((f) => collectFromGenerated(f)),
+    ...collectFromBootstrap(config),
+    ...generatedFiles(config, o.generated ?? []).flatMap(([source, file]) => collectFromGenerated(file, source)),
   ]);
   const { kept, report } = filterExamples(collected, config.agent.maxSteps);
   return { kept, collected: collected.length, filter: report };

@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import type { Config } from '../config/index.ts';
 import type { LogStore, StepRecord, TrajectoryRecord } from '../store/types.ts';
 import { normalizeAnswer } from './answers.ts';
+import { keptBootstrap } from './bootstrap-cache.ts';
 import type { Example } from './example.ts';
 import type { GeneratedRecord } from './generate.ts';
 
@@ -39,8 +40,8 @@ function fromTrajectory(t: TrajectoryRecord, question: string): Example {
   };
 }
 
-/** Kept records of `understudy distill generate`'s cache file. */
-export function collectFromGenerated(file: string): Example[] {
+/** Kept records of `understudy distill generate`'s cache file, counted under `source`. */
+export function collectFromGenerated(file: string, source = 'generated'): Example[] {
   if (!existsSync(file)) return [];
   return readFileSync(file, 'utf8')
     .split('\n')
@@ -49,8 +50,16 @@ export function collectFromGenerated(file: string): Example[] {
     .filter((r) => r.kept)
     .map((r) => ({
       id: createHash('sha256').update(r.question).digest('hex').slice(0, 16), question: r.question, answer: r.finalAnswer ?? '',
-      firstThought: r.firstThought, steps: r.steps, outcome: r.outcome, source: 'generated' as const,
+      firstThought: r.firstThought, steps: r.steps, outcome: r.outcome, source,
     }));
+}
+
+/** Kept `distill bootstrap` trajectories, in their question's split (held-out documents stay out of training). */
+export function collectFromBootstrap(config: Config): Example[] {
+  return keptBootstrap(config).map(({ question: q, run }) => ({
+    id: q.id, question: q.question, answer: run.finalAnswer ?? '', firstThought: run.firstThought, steps: run.steps, outcome: run.outcome,
+    source: 'bootstrap', split: q.split,
+  }));
 }
 
 /** One example per question (the newest wins: later trajectories reflect later curation). */

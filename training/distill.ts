@@ -3,13 +3,14 @@ import path from 'node:path';
 import type { Config } from '../config/index.ts';
 import { openRetriever, type Retriever } from '../retrieval/index.ts';
 import type { LogStore } from '../store/types.ts';
+import { keptBootstrap } from './bootstrap-cache.ts';
 import { collectExamples } from './build.ts';
 import type { FilterReport } from './filter.ts';
-import { gate, type GateReport } from './gate.ts';
+import { gate, type GateQuestion, type GateReport } from './gate.ts';
 import { acquireLock } from './lock.ts';
 import { runsDir } from './paths.ts';
 import { studentPrompt } from './prompts.ts';
-import { readQuestions, type PoolQuestion } from './questions.ts';
+import { readQuestions } from './questions.ts';
 import type { PythonRun } from './python.ts';
 import { currentStudentVersion, nextVersion, promote, saveManifest, versionDir, type VersionManifest } from './registry.ts';
 import { readSftFile, replayRecords, writeSftSet, type SftManifest } from './sft-set.ts';
@@ -43,11 +44,18 @@ export interface DistillResult {
   gate?: GateReport;
 }
 
-/** Held-out questions of this set plus the configured eval set: what the gate scores. */
-function gateQuestions(config: Config, dir: string): PoolQuestion[] {
-  const heldOut = readSftFile(path.join(dir, 'heldout.jsonl')).map((r) => ({ question: r.question, answer: r.answer }));
-  const extra = config.distill.evalSet ? readQuestions(config.distill.evalSet, 0, config.distill.evalLimit) : [];
-  return [...heldOut, ...extra];
+/**
+ * What the gate scores: this set's held-out questions, the in-domain ones (held-out bootstrap
+ * questions, graded against the reference from their chunk and searched in their collection) and
+ * the configured eval set.
+ */
+export function gateQuestions(config: Config, dir: string): GateQuestion[] {
+  const heldOut = readSftFile(path.join(dir, 'heldout.jsonl')).filter((r) => r.source !== 'bootstrap').map((r) => ({ question: r.question, answers: [r.answer] }));
+  const inDomain = keptBootstrap(config)
+    .filter(({ question: q }) => q.split === 'heldOut')
+    .map(({ question: q }) => ({ question: q.question, answers: q.answer == null ? [] : [q.answer], collection: q.collection, inDomain: true }));
+  const extra = config.distill.evalSet ? readQuestions(config.distill.evalSet, 0, config.distill.evalLimit).map((q) => ({ question: q.question, answers: [q.answer] })) : [];
+  return [...heldOut, ...inDomain, ...extra];
 }
 
 /** Runs `fn` with the given retriever, or one opened (and closed) for it; a search outage does not stop the gate. */
@@ -103,7 +111,7 @@ async function job(config: Config, opts: DistillOptions, log: (l: string) => voi
   const work = path.join(runsDir(config), `run-${dataset.datasetHash}`);
   if (existsSync(work)) rmSync(staging, { recursive: true });
   else renameSync(staging, work);
-  log(`SFT set ${dataset.datasetHash}: ${dataset.counts.train} train, ${dataset.counts.heldOut} held out, ${replay.length} replayed`);
+  log(`SFT set ${dataset.datasetHash}: ${dataset.counts.train} train, ${dataset.counts.heldOut} held out, ${replay.length} replayed; by source ${JSON.stringify(dataset.counts.bySource)}`);
 
   const run = await startTraining(config, work, opts.trainerLog);
   opts.onTrainer?.(run);
@@ -137,7 +145,9 @@ async function job(config: Config, opts: DistillOptions, log: (l: string) => voi
     }),
   );
   writeFileSync(path.join(dir, 'eval-report.json'), JSON.stringify(report, null, 2) + '\n');
-  const summary = `accuracy ${(report.current.accuracy * 100).toFixed(1)}% -> ${(report.candidate.accuracy * 100).toFixed(1)}% on ${questions.length} questions`;
+  const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+  const inDomain = report.current.inDomain && report.candidate.inDomain ? `, in-domain ${pct(report.current.inDomain.accuracy)} -> ${pct(report.candidate.inDomain.accuracy)} on ${report.candidate.inDomain.n}` : '';
+  const summary = `accuracy ${pct(report.current.accuracy)} -> ${pct(report.candidate.accuracy)} on ${questions.length} questions${inDomain}`;
   if (!report.promote) {
     await saveManifest(config, { ...manifest, status: 'rejected', evalReport: report }, opts.store);
     return { version, promoted: false, reason: `${version} rejected (${summary}): ${report.reasons.join('; ')}`, filter, dataset, train, gate: report };

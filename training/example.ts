@@ -1,4 +1,5 @@
 import type { StepRecord } from '../store/types.ts';
+import type { Split } from './bootstrap-cache.ts';
 
 /** One teacher trajectory on its way into the SFT set. */
 export interface Example {
@@ -8,5 +9,8 @@ export interface Example {
   firstThought: string | null;
   steps: StepRecord[];
   outcome: string;
-  source: 'store' | 'generated' | 'replay';
+  /** What the data set manifest counts it under: `store`, `bootstrap`, `replay`, or a generated file's source (`wiki`, `math`, `generated`). */
+  source: string;
+  /** A fixed split (bootstrap splits by document); otherwise the SFT set splits by the question. */
+  split?: Split;
 }

@@ -16,7 +16,8 @@ export function filterExamples(examples: Example[], maxSteps: number): { kept: E
   const kept: Example[] = [];
   for (const e of examples) {
     if (e.outcome === 'max_steps' || e.steps.length > maxSteps) report.dropped.maxSteps++;
-    else if (e.outcome !== 'final') report.dropped.notFinal++;
+    // An abstention ends a run too: bootstrap's unanswerable questions teach it.
+    else if (e.outcome !== 'final' && e.outcome !== 'abstained') report.dropped.notFinal++;
     else if (e.steps.some((s) => s.code === null)) report.dropped.parseError++;
     else if (!e.answer.trim()) report.dropped.noAnswer++;
     else {

@@ -50,7 +50,7 @@ export function writeSftSet(examples: Example[], opts: { dir: string; systemProm
   mkdirSync(opts.dir, { recursive: true });
   const train: SftRecord[] = [];
   const heldOut: SftRecord[] = [];
-  for (const e of examples) (isHeldOut(e.question, opts.heldOutShare) ? heldOut : train).push(toChat(e, opts.systemPrompt));
+  for (const e of examples) ((e.split ? e.split === 'heldOut' : isHeldOut(e.question, opts.heldOutShare)) ? heldOut : train).push(toChat(e, opts.systemPrompt));
   train.push(...(opts.replay ?? []));
   const files: SftManifest['files'] = {};
   for (const [name, rows] of [['train.jsonl', train], ['heldout.jsonl', heldOut]] as const) {

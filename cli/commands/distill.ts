@@ -1,12 +1,14 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
+import type { FirstThoughtMode } from '../../agent/first-thought.ts';
 import { cacheDir, type Config } from '../../config/index.ts';
 import { disposeModels } from '../../models/index.ts';
 import { openStore } from '../../store/index.ts';
 import { buildSet, generate, nextRun, readQuestions, runDistill, schedule } from '../../training/index.ts';
 import { solutionTrajectory } from '../../training/solutions.ts';
 import { configFor } from '../context.ts';
+import { bootstrapCommand } from './distill-bootstrap.ts';
 
 async function runOnce(config: Config, generated: string[]): Promise<boolean> {
   const store = await openStore(config);
@@ -24,7 +26,7 @@ export function distillCommand(program: Command): void {
   const distill = program
     .command('distill')
     .description('nightly distillation: teacher trajectories -> LoRA adapter -> gated, versioned student (runs the whole job)')
-    .option('--generated <files...>', 'also train on these `distill generate` cache files')
+    .option('--generated <files...>', 'also train on these `distill generate` cache files (FILE, or SOURCE=FILE to count them under SOURCE), besides distill.generated')
     .action(async (opts: { generated?: string[] }, cmd: Command) => {
       await runOnce(configFor(cmd), opts.generated ?? []);
     });
@@ -32,7 +34,7 @@ export function distillCommand(program: Command): void {
     .command('build')
     .description('collect, filter and write the SFT set (train.jsonl, heldout.jsonl, manifest.json) without training')
     .requiredOption('--out <dir>', 'where to write the set')
-    .option('--inputs <files...>', '`distill generate` cache files to include')
+    .option('--inputs <files...>', '`distill generate` cache files to include (FILE or SOURCE=FILE), besides distill.generated')
     .option('--no-store', 'leave the log store out')
     .action(async (opts: { out: string; inputs?: string[]; store: boolean }, cmd: Command) => {
       const config = configFor(cmd);
@@ -44,6 +46,7 @@ export function distillCommand(program: Command): void {
         await store?.close();
       }
     });
+  bootstrapCommand(distill);
   distill
     .command('schedule')
     .description('stay in the foreground and run the job on distill.schedule (cron, UTC)')
@@ -65,13 +68,14 @@ export function distillCommand(program: Command): void {
     .requiredOption('--questions <file>', 'question pool, e.g. ../shared/data/math/gsm8k_train.jsonl')
     .option('--offset <n>', 'skip the first n questions', '0')
     .option('--limit <n>', 'at most n questions', '50')
-    .option('--no-first-thought', 'do not seed the first step with the teacher\'s first thought')
+    .addOption(new Option('--first-thought <mode>', 'what seeds the teacher\'s first step (default: distill.firstThought)').choices(['off', 'answer', 'plan']))
     .option('--cache <file>', 'JSONL of every run (resumes from it); default <cacheDir>/distill/generated-<pool>.jsonl')
     .option('--no-store', 'do not write kept trajectories to the log store')
     .option('--from-solutions', 'no teacher: turn the pool\'s worked GSM8K solutions into trajectories')
-    .action(async (opts: { questions: string; offset: string; limit: string; firstThought: boolean; cache?: string; store: boolean; fromSolutions?: boolean }, cmd: Command) => {
+    .action(async (opts: { questions: string; offset: string; limit: string; firstThought?: FirstThoughtMode; cache?: string; store: boolean; fromSolutions?: boolean }, cmd: Command) => {
       const config = configFor(cmd);
-      const tag = `${path.basename(opts.questions, '.jsonl')}${opts.fromSolutions ? '-solutions' : opts.firstThought ? '' : '-noft'}`;
+      const firstThought = opts.firstThought ?? config.distill.firstThought;
+      const tag = `${path.basename(opts.questions, '.jsonl')}${opts.fromSolutions ? '-solutions' : `-ft-${firstThought}`}`;
       const cacheFile = opts.cache ?? path.join(cacheDir(config), 'distill', `generated-${tag}.jsonl`);
       if (opts.fromSolutions) {
         const rows = readFileSync(opts.questions, 'utf8').split('\n').filter(Boolean).slice(Number(opts.offset), Number(opts.offset) + Number(opts.limit));
@@ -86,7 +90,7 @@ export function distillCommand(program: Command): void {
       let n = 0, kept = 0;
       try {
         await generate(config, pool, {
-          cacheFile, useFirstThought: opts.firstThought, store,
+          cacheFile, firstThought, store,
           onRecord: (r) => {
             n++;
             if (r.kept) kept++;

@@ -4,13 +4,15 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { dataDir } from '../../config/index.ts';
 import { parseAction } from '../../agent/parse.ts';
+import type { EvalReport, EvalRow } from '../../agent/index.ts';
 import { referenceAnswer } from '../../training/answers.ts';
+import { buildSet } from '../../training/build.ts';
 import { collectFromGenerated, collectFromStore, dedupe } from '../../training/collect.ts';
 import { nextRun, parseCron } from '../../training/cron.ts';
 import type { Example } from '../../training/example.ts';
 import { filterExamples } from '../../training/filter.ts';
 import { renderAction } from '../../training/format.ts';
-import { decide, studentConfig, type EvalSummary } from '../../training/gate.ts';
+import { decide, studentConfig, summarize, type EvalSummary } from '../../training/gate.ts';
 import { acquireLock, JobLockedError } from '../../training/lock.ts';
 import { currentStudentVersion, promote, rollback, saveManifest, versionDir, watchStudentVersion } from '../../training/registry.ts';
 import { readSftFile, replayRecords, toChat, writeSftSet } from '../../training/sft-set.ts';
@@ -102,6 +104,20 @@ test('SFT set: chat turns, a stable held-out split, manifest hashes, replay and 
   assert.match(m3.datasetHash, /^[0-9a-f]{16}$/);
 });
 
+test('mix: generated files count under their source (distill.generated, SOURCE=FILE); an abstention is a final answer to the filter', async () => {
+  const config = testConfig();
+  const file = (name: string, records: ReturnType<typeof arithmeticRecord>[]) => {
+    mkdirSync(path.join(dataDir(config), name));
+    return writeGenerated(path.join(dataDir(config), name), records);
+  };
+  const wiki = file('wiki', [arithmeticRecord(1, 1), arithmeticRecord(1, 2)]);
+  const math = file('math', [arithmeticRecord(2, 1)]);
+  const plain = file('plain', [arithmeticRecord(3, 1)]);
+  const r = await buildSet({ ...config, distill: { ...config.distill, generated: { wiki: [wiki] } } }, { generated: [`math=${math}`, plain], dir: path.join(dataDir(config), 'set') });
+  assert.deepEqual(r.dataset.counts.bySource, { wiki: 2, math: 1, generated: 1 });
+  assert.equal(filterExamples([example({ outcome: 'abstained', answer: 'I could not find it.' })], 2).kept.length, 1);
+});
+
 test('lock: a second job is refused; a dead owner\'s lock is taken over', () => {
   const file = path.join(dataDir(testConfig()), 'job.lock');
   const release = acquireLock(file);
@@ -114,12 +130,29 @@ test('lock: a second job is refused; a dead owner\'s lock is taken over', () => 
 
 test('gate rule: promote only above the margin and within the regression bounds', () => {
   const config = testConfig();
-  const s = (accuracy: number, over: Partial<EvalSummary> = {}): EvalSummary => ({ adapter: null, n: 10, accuracy, abstention: 0.1, avgSteps: 2, avgLatencyMs: 1000, sagN: 1, rows: [], ...over });
+  const s = (accuracy: number, over: Partial<EvalSummary> = {}): EvalSummary => ({ adapter: null, n: 10, accuracy, abstention: 0.1, avgSteps: 2, avgLatencyMs: 1000, sagN: 1, inDomain: null, rows: [], ...over });
   assert.equal(decide(config, s(0.5), s(0.6)).promote, true);
   assert.match(decide(config, s(0.5), s(0.51)).reasons[0]!, /not 2\.0% above/);
   assert.match(decide(config, s(0.5), s(0.7, { abstention: 0.3 })).reasons.join(), /abstention rose/);
   assert.match(decide(config, s(0.5), s(0.7, { avgSteps: 3.5 })).reasons.join(), /average steps rose/);
   assert.match(decide(config, s(0.5), s(0.7, { avgLatencyMs: 2000 })).reasons.join(), /latency rose/);
+});
+
+test('gate rule: a candidate better at math that loses in-domain accuracy beyond distill.maxRegression.inDomain is rejected', () => {
+  const config = testConfig();
+  const row = (id: string, em: boolean, correct = em) => ({ id, em, correct, abstained: false, steps: 2, latencyMs: 1000 }) as EvalRow;
+  const inDomainIds = new Set(['d1', 'd2', 'd3', 'd4']);
+  const summary = (mathRight: number, inDomainRight: number) =>
+    summarize([{ adapter: null, sagN: 1, rows: [...['m1', 'm2', 'm3', 'm4', 'm5', 'm6'].map((id, i) => row(id, i < mathRight)), ...[...inDomainIds].map((id, i) => row(id, false, i < inDomainRight))] } as EvalReport], inDomainIds);
+  const current = summary(2, 4);
+  assert.deepEqual(current.inDomain, { n: 4, accuracy: 1 }, 'in-domain rows are graded leniently');
+  const mathUp = decide(config, current, summary(6, 2));
+  assert.equal(mathUp.promote, false);
+  assert.deepEqual(mathUp.reasons, ["in-domain accuracy (4 held-out questions from the team's documents) fell from 100.0% to 50.0%, more than distill.maxRegression.inDomain (5.0%)"]);
+  assert.equal(decide(config, current, summary(6, 4)).promote, true);
+  assert.equal(decide(testConfig({ distill: { maxRegression: { inDomain: 0.5 } } }), current, summary(6, 2)).promote, true, 'within the allowed regression');
+  assert.equal(summary(6, 0).inDomain!.accuracy, 0);
+  assert.equal(summarize([{ adapter: null, sagN: 1, rows: [row('m1', true)] } as EvalReport], new Set()).inDomain, null, 'no in-domain questions, no in-domain rule');
 });
 
 test('gate config: the candidate runs as agent processes run a promoted adapter; the current one may be the base student', () => {
