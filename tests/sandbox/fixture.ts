@@ -23,3 +23,10 @@ export async function fixture(opts: Partial<SandboxOptions> = {}, extraTools: Re
   const sandbox = await Sandbox.create({ memoryMb: 64, timeoutMs: 5000, maxOutputChars: 50_000, tools, ...opts });
   return { sandbox, hostCalls };
 }
+
+/** "p50 X ms, max Y ms over N actions" for the times the sandbox's time limits took to end actions. */
+export function limitSummary(ms: number[]): string {
+  if (ms.length === 0) return 'none fired';
+  const sorted = [...ms].sort((a, b) => a - b);
+  return `p50 ${Math.round(sorted[Math.floor((sorted.length - 1) / 2)]!)} ms, max ${Math.round(sorted.at(-1)!)} ms over ${ms.length} actions`;
+}
