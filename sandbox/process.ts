@@ -1,15 +1,36 @@
 // The application's side of the sandbox process: starts it on first use (again after it dies),
-// matches requests to replies and routes the isolates' tool calls to their Runtime.
+// matches requests to replies and routes the isolates' tool calls to their Runtime. A request the
+// process does not answer in time gets the whole process killed.
 
 import { fork, type ChildProcess } from 'node:child_process';
 import type { Socket } from 'node:net';
 import type { Request, ToChild, ToParent } from './protocol.ts';
 
 const WORKER = new URL('./worker.ts', import.meta.url);
+/**
+ * V8 optimizes on background threads and drops the bytecode of functions it has not run for a
+ * while, both on timing; how deep a recursion gets before its stack overflows depends on which
+ * tier runs it. Optimizing on the isolate's own thread and keeping bytecode make that depth the
+ * same in a fork's replay as it was live (security.md, forks).
+ */
+const DETERMINISTIC_V8 = ['--no-concurrent-recompilation', '--no-concurrent-osr', '--no-flush-bytecode'];
 
 interface Pending {
   resolve: (value: unknown) => void;
   reject: (e: Error) => void;
+}
+
+/**
+ * Why a request got no reply: the process ended by itself ('crashed': V8 aborts it when an isolate
+ * runs out of memory), was killed because this request was not answered in time ('hung'), or was
+ * killed for another request ('killed').
+ */
+export type ProcessEnd = 'crashed' | 'hung' | 'killed';
+
+export class ProcessEndedError extends Error {
+  constructor(readonly end: ProcessEnd, how: string) {
+    super(`the sandbox process ended (${how})`);
+  }
 }
 
 /** What the process needs from a Runtime: its tool handler and a way to learn that it died. */
@@ -20,6 +41,8 @@ export interface ProcessClient {
 
 export class SandboxProcess {
   #child: ChildProcess | null = null;
+  /** The request the current process was killed for. */
+  #killedFor: number | null = null;
   #pending = new Map<number, Pending & { rid: number }>();
   #clients = new Map<number, ProcessClient>();
   #nextReq = 0;
@@ -35,12 +58,16 @@ export class SandboxProcess {
     this.#clients.delete(rid);
   }
 
-  /** Sends a request; `killAfterMs` ends the whole process if no reply comes by then. */
-  request(msg: Request, killAfterMs?: number): Promise<{ value: unknown; alive: boolean }> {
+  /** Sends a request; the whole process is killed if no reply comes within `killAfterMs`. */
+  request(msg: Request, killAfterMs: number): Promise<{ value: unknown; alive: boolean }> {
     const child = this.#start();
     const req = this.#nextReq++;
     return new Promise((resolve, reject) => {
-      const timer = killAfterMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+      const timer = setTimeout(() => {
+        if (this.#child !== child) return;
+        this.#killedFor ??= req;
+        child.kill('SIGKILL');
+      }, killAfterMs);
       const done = <T,>(f: (v: T) => void) => (v: T) => {
         clearTimeout(timer);
         this.#pending.delete(req);
@@ -56,7 +83,7 @@ export class SandboxProcess {
   #start(): ChildProcess {
     if (this.#child) return this.#child;
     const child = fork(WORKER, [], {
-      execArgv: ['--import', import.meta.resolve('tsx'), '--no-node-snapshot'],
+      execArgv: ['--import', import.meta.resolve('tsx'), '--no-node-snapshot', ...DETERMINISTIC_V8],
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       serialization: 'advanced',
     });
@@ -87,10 +114,13 @@ export class SandboxProcess {
   }
 
   #exited(child: ChildProcess, how: string): void {
-    if (this.#child === child) this.#child = null;
+    if (this.#child !== child) return;
+    this.#child = null;
+    const killedFor = this.#killedFor;
+    this.#killedFor = null;
     for (const [req, p] of this.#pending) {
       this.#pending.delete(req);
-      p.reject(Object.assign(new Error(`the sandbox process ended (${how})`), { alive: false }));
+      p.reject(new ProcessEndedError(killedFor === null ? 'crashed' : killedFor === req ? 'hung' : 'killed', how));
     }
     for (const client of this.#clients.values()) client.died();
     this.#clients.clear();

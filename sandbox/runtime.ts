@@ -1,38 +1,48 @@
 // The application's handle on one isolate in the sandbox process: the same operations as
 // IsolateRuntime, plus the host tool handler the isolate's calls are answered by.
 
-import type { RawReport } from './protocol.ts';
-import { sandboxProcess } from './process.ts';
+import { BOOT_MS, BACKSTOP_MS, execBudgetMs, MATH_LOAD_MS, type ExecOutcome, type Request } from './protocol.ts';
+import { ProcessEndedError, sandboxProcess, type ProcessEnd } from './process.ts';
 
-/** Answers one tool call; resolves to the JSON-serializable result. */
-export type ToolHandler = (name: string, args: unknown[]) => Promise<unknown>;
+/** Answers one tool call (arguments as JSON); resolves to the result as JSON. */
+export type ToolHandler = (name: string, json: string) => Promise<string>;
 
-/** How long past the action's limit the sandbox process gets before it is killed as hung. */
+/** An exec's outcome, or the end of the sandbox process while it ran. */
+export type Outcome = ExecOutcome | { t: 'died'; end: ProcessEnd };
+
+/** How long past its own limits the sandbox process gets before it is killed as hung. */
 const HUNG_MS = 5000;
+
+const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 export class Runtime {
   onTool: ToolHandler = async (name) => { throw new Error(`${name}() is not available now`); };
   #alive = true;
+  /** The sandbox process that held the isolate has ended (so there is nothing to dispose there). */
+  #processEnded = false;
+  #disposed = false;
   private readonly rid: number;
 
   private constructor() {
     this.rid = sandboxProcess.register({
       tool: async (name, json) => {
         try {
-          const text = JSON.stringify(await this.onTool(name, JSON.parse(json) as unknown[]));
-          return 'o' + (text === undefined ? 'null' : text);
+          return 'o' + await this.onTool(name, json);
         } catch (e) {
           return 'e' + (e instanceof Error ? e.message : String(e));
         }
       },
-      died: () => { this.#alive = false; },
+      died: () => {
+        this.#alive = false;
+        this.#processEnded = true;
+      },
     });
   }
 
   static async create(memoryMb: number, toolNames: string[], seed: number): Promise<Runtime> {
     const rt = new Runtime();
     try {
-      await rt.#call({ t: 'create', rid: rt.rid, memoryMb, toolNames, seed });
+      await rt.#call({ t: 'create', rid: rt.rid, memoryMb, toolNames, seed }, BOOT_MS + HUNG_MS);
     } catch (e) {
       sandboxProcess.forget(rt.rid);
       throw e;
@@ -44,31 +54,34 @@ export class Runtime {
     return this.#alive;
   }
 
-  exec(code: string, isAsync: boolean, maxOutput: number, timeoutMs: number): Promise<RawReport> {
-    return this.#call({ t: 'exec', rid: this.rid, code, isAsync, maxOutput, timeoutMs }, timeoutMs + HUNG_MS) as Promise<RawReport>;
+  /** Runs one action (see IsolateRuntime.exec); never rejects: the sandbox process's trouble is an outcome too. */
+  async exec(candidates: string[], maxOutput: number, timeoutMs: number, now: number): Promise<Outcome> {
+    try {
+      const msg = { t: 'exec', rid: this.rid, candidates, maxOutput, timeoutMs, now } as const;
+      return await this.#call(msg, execBudgetMs(timeoutMs) + HUNG_MS) as ExecOutcome;
+    } catch (e) {
+      return e instanceof ProcessEndedError ? { t: 'died', end: e.end } : { t: 'broken', message: messageOf(e) };
+    }
   }
 
-  async collect(): Promise<RawReport | null> {
-    if (!this.#alive) return null;
-    return await this.#call({ t: 'collect', rid: this.rid }).catch(() => null) as RawReport | null;
-  }
-
-  syntaxError(code: string): Promise<{ message: string; line: number | null } | null> {
-    return this.#call({ t: 'syntax', rid: this.rid, code }) as Promise<{ message: string; line: number | null } | null>;
-  }
-
-  async ensureMath(): Promise<void> {
-    await this.#call({ t: 'math', rid: this.rid });
+  /** Loads mathjs into the isolate; resolves to why it failed (the isolate is then not to be used), or null. */
+  async loadMath(): Promise<string | null> {
+    try {
+      return await this.#call({ t: 'math', rid: this.rid }, MATH_LOAD_MS + BACKSTOP_MS + HUNG_MS) as string | null;
+    } catch (e) {
+      return messageOf(e);
+    }
   }
 
   dispose(): void {
-    if (!this.#alive) return;
+    if (this.#disposed) return;
+    this.#disposed = true;
     this.#alive = false;
     sandboxProcess.forget(this.rid);
-    sandboxProcess.request({ t: 'dispose', rid: this.rid }).catch(() => undefined);
+    if (!this.#processEnded) sandboxProcess.request({ t: 'dispose', rid: this.rid }, HUNG_MS).catch(() => undefined);
   }
 
-  async #call(msg: Parameters<typeof sandboxProcess.request>[0], killAfterMs?: number): Promise<unknown> {
+  async #call(msg: Request, killAfterMs: number): Promise<unknown> {
     try {
       const { value, alive } = await sandboxProcess.request(msg, killAfterMs);
       this.#alive &&= alive;

@@ -1,23 +1,24 @@
 // The code-action sandbox: one isolate per question, reused across the agent's steps.
 //
-// Every action that may have changed the isolate's state is journaled with the tool results it
-// saw. A fork is a fresh isolate that replays the journal with tool calls answered from the
-// recording (tools never run twice); the same replay rebuilds the state when the memory limit,
-// a stuck action or a crash of the sandbox process forces the isolate to be replaced.
+// Every action that ended within its limits is journaled with the tool calls it made
+// (journal.ts). A fork is a fresh isolate that replays the journal, tool calls answered from the
+// recording (tools never run twice), and must repeat every action exactly or it fails. An action
+// that overran its time limit or hit the memory limit leaves a state no replay could rebuild, so
+// the isolate is replaced and the journal replayed into it: the live state always equals the
+// journal's, and so does every fork's.
 
+import { digestOf, Playback, type JournalEntry, type RecordedCall } from './journal.ts';
+import { neutralize } from './markers.ts';
+import { MAX_TOOL_ARGS, type Report } from './protocol.ts';
 import { rewrite } from './rewrite.ts';
-import type { RawReport } from './protocol.ts';
-import { Runtime, type ToolHandler } from './runtime.ts';
-import type { ActionError, ActionResult, SandboxOptions, ToolCall } from './types.ts';
+import { Runtime, type Outcome, type ToolHandler } from './runtime.ts';
+import type { ActionError, ActionResult, SandboxOptions } from './types.ts';
 
 const SOURCE_URL = '\n//# sourceURL=action.js';
 const RESERVED = new Set(['print', 'console', 'final_answer', 'math']);
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
-
-interface JournalEntry {
-  code: string;
-  calls: ToolCall[];
-}
+/** A replayed action gets this many times its limit, so that a loaded machine does not fail a fork. */
+const REPLAY_TIME_FACTOR = 2;
 
 function lineOf(stack: string): number | null {
   const m = /action\.js:(\d+):\d+/.exec(stack);
@@ -31,6 +32,14 @@ function withDeadline<T>(work: Promise<T>, ms: number, what: string): Promise<T>
   });
   return Promise.race([work, late]).finally(() => clearTimeout(timer));
 }
+
+function argsOf(json: string): unknown[] {
+  const args: unknown = json.length <= MAX_TOOL_ARGS ? JSON.parse(json) : null;
+  if (!Array.isArray(args)) throw new Error('the tool arguments were malformed');
+  return args;
+}
+
+const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 export class Sandbox {
   #runtime: Runtime | null = null;
@@ -71,13 +80,18 @@ export class Sandbox {
     return this.#serial(() => this.#run(code));
   }
 
-  /** An independent copy of the current state, rebuilt without calling any tool again. */
+  /** An independent copy of the current state, rebuilt without calling any tool again; rejects if it would differ. */
   fork(): Promise<Sandbox> {
     return this.#serial(async () => {
       if (this.#disposed) throw new Error('the sandbox is disposed');
       const copy = new Sandbox(this.opts, this.seed);
       copy.#runtime = await copy.#spawn();
-      await copy.#replay(this.#journal);
+      try {
+        await copy.#replay(this.#journal);
+      } catch (e) {
+        copy.dispose();
+        throw e;
+      }
       return copy;
     });
   }
@@ -98,14 +112,13 @@ export class Sandbox {
     return Runtime.create(this.opts.memoryMb, Object.keys(this.opts.tools), this.seed);
   }
 
+  /** Replays `entries` into this sandbox's fresh isolate; throws where an action does not repeat. */
   async #replay(entries: JournalEntry[]): Promise<void> {
-    for (const entry of entries) {
-      const recorded = [...entry.calls];
-      await this.#execute(entry.code, async (name) => {
-        const call = recorded.shift();
-        if (!call || call.name !== name) throw new Error(`${name}() was not called here when this action first ran`);
-        return call.result;
-      });
+    for (const [i, entry] of entries.entries()) {
+      const playback = new Playback(entry);
+      const { result, outcome } = await this.#execute(entry.code, entry.now, playback.onTool, REPLAY_TIME_FACTOR * this.opts.timeoutMs);
+      const why = playback.divergence(digestOf(outcome, result));
+      if (why) throw new Error(`the copy of the sandbox diverged from it at action ${i + 1} of ${entries.length}: ${why}`);
     }
     this.#journal = [...entries];
   }
@@ -115,112 +128,123 @@ export class Sandbox {
       return { output: '', value: null, finalAnswer: null, durationMs: 0, toolCalls: [],
         error: { kind: 'disposed', message: 'the sandbox was disposed', line: null } };
     }
-    if (!this.#runtime?.alive) await this.#restore();
-    const calls: ToolCall[] = [];
+    // The sandbox process died between actions (another sandbox's isolate took it down).
+    const lost = this.#runtime?.alive ? null : await this.#rebuild();
+    const { timeoutMs } = this.opts;
+    const calls: RecordedCall[] = [];
     let deadline = Infinity;
-    const live: ToolHandler = async (name, args) => {
-      if (!Object.hasOwn(this.opts.tools, name)) throw new Error(`${name} is not a tool`);
-      const tool = this.opts.tools[name]!;
-      const result = await withDeadline(Promise.resolve().then(() => tool(...args)), deadline - performance.now(), `${name}()`);
-      const text = JSON.stringify(result);
-      const clean = text === undefined ? null : JSON.parse(text) as unknown;
-      calls.push({ name, args, result: clean });
-      return clean;
+    const live: ToolHandler = async (name, json) => {
+      try {
+        if (!Object.hasOwn(this.opts.tools, name)) throw new Error(`${name} is not a tool`);
+        const tool = this.opts.tools[name]!;
+        const args = argsOf(json);
+        const left = deadline - performance.now();
+        if (left <= 0) throw new Error(`${name}(): the action's time limit has passed`);
+        const result = await withDeadline(Promise.resolve().then(() => tool(...args)), left, `${name}()`);
+        const text = JSON.stringify(result) ?? 'null';
+        calls.push({ name, json, result: text });
+        return text;
+      } catch (e) {
+        calls.push({ name, json, error: messageOf(e) });
+        throw e;
+      }
     };
-    const result = await this.#execute(code, live, (start) => { deadline = start + this.opts.timeoutMs; });
-    result.toolCalls = calls;
-    const kind = result.error?.kind;
-    if (kind === undefined || kind === 'runtime' || kind === 'output') this.#journal.push({ code, calls });
-    if (kind === 'memory' || (kind === 'timeout' && !this.#runtime?.alive)) result.error!.message += await this.#restore();
+    const now = Date.now();
+    const { result, outcome } = await this.#execute(code, now, live, timeoutMs, (start) => { deadline = start + timeoutMs; });
+    // What each tool got: the arguments parsed afresh from the JSON it was called with.
+    result.toolCalls = calls.flatMap((c) => ('result' in c ? [{ name: c.name, args: argsOf(c.json), result: JSON.parse(c.result) as unknown }] : []));
+    if (lost !== null) result.output = neutralize(`[the sandbox was restarted and the variables of earlier actions are lost: ${lost}]\n`) + result.output;
+    if (outcome === 'ran' || outcome === 'waiting') {
+      this.#journal.push({ code, now, calls, digest: digestOf(outcome, result) });
+    } else if (outcome !== 'syntax' && outcome !== 'disposed') {
+      const replayed = this.#journal.length;
+      const why = await this.#rebuild();
+      const note = why !== null
+        ? `; the sandbox was restarted and the variables of earlier actions are lost (${why})`
+        : replayed > 0
+          ? `; the sandbox was restarted and the ${replayed} earlier action(s) replayed, so what this action changed is lost`
+          : '; the sandbox was restarted';
+      result.error = { ...result.error!, message: neutralize(result.error!.message + note) };
+    }
     return result;
   }
 
-  /** Replaces a dead isolate and replays the journal into it; says what happened to the state. */
-  async #restore(): Promise<string> {
+  /**
+   * Replaces the isolate and replays the journal into it. Resolves to null when the state was
+   * rebuilt, or to why not: the sandbox then starts empty, with an empty journal.
+   */
+  async #rebuild(): Promise<string | null> {
     this.#runtime?.dispose();
     this.#runtime = await this.#spawn();
-    if (this.#journal.length === 0) return '; the sandbox was restarted';
     try {
       await this.#replay(this.#journal);
-      return `; the sandbox was restarted and the ${this.#journal.length} earlier action(s) replayed, ` +
-        'so what this action changed is lost';
-    } catch {
-      return '; the sandbox was restarted and the variables of earlier actions are lost';
+      return null;
+    } catch (e) {
+      this.#runtime.dispose();
+      this.#runtime = await this.#spawn();
+      this.#journal = [];
+      return messageOf(e);
     }
   }
 
-  async #execute(code: string, onTool: ToolHandler, started?: (start: number) => void): Promise<ActionResult> {
-    const { timeoutMs, maxOutputChars } = this.opts;
+  async #execute(code: string, now: number, onTool: ToolHandler, timeoutMs: number, started?: (start: number) => void):
+      Promise<{ result: ActionResult; outcome: Outcome['t'] | 'disposed' }> {
     const runtime = this.#runtime!;
     runtime.onTool = onTool;
     const { code: script, asyncCode } = rewrite(code);
     const start = performance.now();
-    let report: RawReport;
-    let tried = script + SOURCE_URL;
-    try {
-      // Loading mathjs takes a few hundred ms: it does not count against the action's time.
-      if (/\bmath\b/.test(code)) await runtime.ensureMath();
-      started?.(performance.now());
-      report = await runtime.exec(tried, false, maxOutputChars, timeoutMs);
-      for (const wrapper of asyncCode) {
-        if (report.error?.kind !== 'syntax') break;
-        tried = wrapper + SOURCE_URL;
-        report = await runtime.exec(tried, true, maxOutputChars, Math.max(1, Math.round(timeoutMs - (performance.now() - start))));
-      }
-    } catch (e) {
-      return this.#stopped(runtime, e, start);
-    }
-    const error = await this.#error(runtime, report, tried);
-    return {
-      output: this.#output(report),
-      value: report.value,
-      finalAnswer: report.final === null ? null : { value: report.final },
-      error,
-      durationMs: performance.now() - start,
-      toolCalls: [],
-    };
-  }
-
-  async #error(runtime: Runtime, report: RawReport, tried: string): Promise<ActionError | null> {
-    const raw = report.error;
-    if (!raw) return null;
-    if (raw.kind === 'output') {
-      return { kind: 'output', line: null,
-        message: `the action printed more than ${10 * this.opts.maxOutputChars} characters and was stopped` };
-    }
-    if (raw.kind === 'syntax') {
-      const found = await runtime.syntaxError(tried);
-      return { kind: 'syntax', message: found?.message ?? raw.message, line: found?.line ?? null };
-    }
-    return { kind: 'runtime', message: raw.message, line: lineOf(raw.stack) };
-  }
-
-  /** The result of an action that isolated-vm stopped: time limit, memory limit or disposal. */
-  async #stopped(runtime: Runtime, e: unknown, start: number): Promise<ActionResult> {
-    const text = e instanceof Error ? e.message : String(e);
-    const partial = await runtime.collect();
-    let error: ActionError;
-    if (/memory limit|sandbox process ended/i.test(text) && !/SIGKILL/.test(text)) {
-      error = { kind: 'memory', line: null, message: `the action used more than the ${this.opts.memoryMb} MB memory limit` };
-    } else if (this.#disposed) {
-      error = { kind: 'disposed', line: null, message: 'the sandbox was disposed while the action ran' };
-    } else if (/timed out|disposed|SIGKILL/i.test(text)) {
-      error = { kind: 'timeout', line: null, message: `the action ran longer than ${this.opts.timeoutMs} ms and was stopped` };
+    let outcome: Outcome;
+    // Loading mathjs takes a few hundred ms: it does not count against the action's time.
+    const mathFailure = /\bmath\b/.test(code) ? await runtime.loadMath() : null;
+    if (mathFailure !== null) {
+      outcome = { t: 'broken', message: mathFailure };
     } else {
-      error = { kind: 'runtime', line: null, message: text };
+      started?.(performance.now());
+      outcome = await runtime.exec([script, ...asyncCode].map((c) => c + SOURCE_URL), this.opts.maxOutputChars, timeoutMs, now);
     }
-    return {
-      output: partial ? this.#output(partial) : '',
-      value: null,
-      finalAnswer: partial?.final == null ? null : { value: partial.final },
-      error,
+    const report = 'report' in outcome ? outcome.report : null;
+    const result: ActionResult = {
+      output: report ? this.#output(report) : '',
+      value: report?.value == null ? null : neutralize(report.value),
+      finalAnswer: report?.final == null ? null : { value: report.final },
+      error: this.#disposed ? { kind: 'disposed', message: 'the sandbox was disposed while the action ran', line: null } : this.#error(outcome, timeoutMs),
       durationMs: performance.now() - start,
       toolCalls: [],
     };
+    return { result, outcome: this.#disposed ? 'disposed' : outcome.t };
   }
 
-  #output(report: RawReport): string {
+  /** The action's error, from how it ended (never from what its code says about itself). */
+  #error(o: Outcome, timeoutMs: number): ActionError | null {
+    const { memoryMb, maxOutputChars } = this.opts;
+    const error = (kind: ActionError['kind'], message: string, line: number | null = null): ActionError =>
+      ({ kind, message: neutralize(message), line });
+    switch (o.t) {
+      case 'ran': {
+        const e = o.report.error;
+        if (!e) return null;
+        if (o.report.attempted > 10 * maxOutputChars) return error('output', `the action printed more than ${10 * maxOutputChars} characters and was stopped`);
+        return error('runtime', e.message, lineOf(e.stack));
+      }
+      case 'waiting':
+        return error('timeout', 'the action waits on a promise that nothing can settle (there are no timers, and tools answer at once), so it was stopped');
+      case 'syntax': return error('syntax', o.message, o.line);
+      case 'timeout': return error('timeout', `the action ran longer than ${timeoutMs} ms and was stopped`);
+      case 'memory': return error('memory', `the action used more than the ${memoryMb} MB memory limit`);
+      case 'stuck': return error('timeout', 'the sandbox was still busy with code an earlier action left running, and was stopped before this action ran');
+      case 'broken': return error('runtime', o.message);
+      case 'died':
+        return o.end === 'crashed'
+          ? error('memory', `the sandbox process crashed while the action ran (V8 ends it when an isolate runs out of memory: the ${memoryMb} MB limit)`)
+          : o.end === 'hung'
+            ? error('timeout', `the sandbox process stopped answering after the action's ${timeoutMs} ms limit and was killed`)
+            : error('timeout', 'the sandbox process was restarted because another sandbox in it stopped answering');
+    }
+  }
+
+  #output(report: Report): string {
     const cut = report.attempted - report.output.length;
-    return cut > 0 ? `${report.output}\n[output truncated: ${cut} more characters were not shown]` : report.output;
+    const output = neutralize(report.output);
+    return cut > 0 ? `${output}\n[output truncated: ${cut} more characters were not shown]` : output;
   }
 }

@@ -29,10 +29,8 @@ async function handle(m: Request): Promise<unknown> {
       runtimes.set(m.rid, await IsolateRuntime.create(m.memoryMb, m.toolNames, m.seed, forward));
       return null;
     }
-    case 'exec': return runtime(m.rid).exec(m.code, m.isAsync, m.maxOutput, m.timeoutMs);
-    case 'collect': return runtime(m.rid).collect();
-    case 'syntax': return runtime(m.rid).syntaxError(m.code);
-    case 'math': return runtime(m.rid).ensureMath();
+    case 'exec': return runtime(m.rid).exec(m.candidates, m.maxOutput, m.timeoutMs, m.now);
+    case 'math': return runtime(m.rid).loadMath();
     case 'dispose':
       runtimes.get(m.rid)?.dispose();
       runtimes.delete(m.rid);
