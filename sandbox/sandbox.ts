@@ -4,8 +4,8 @@
 // (journal.ts). A fork is a fresh isolate that replays the journal, tool calls answered from the
 // recording (tools never run twice), and must repeat every action exactly or it fails. An action
 // that overran its time limit or hit the memory limit leaves a state no replay could rebuild, so
-// the isolate is replaced and the journal replayed into it: the live state always equals the
-// journal's, and so does every fork's.
+// its isolate is dropped and the next action replays the journal into a new one: the live state
+// always equals the journal's, and so does every fork's.
 
 import { digestOf, Playback, type JournalEntry, type RecordedCall } from './journal.ts';
 import { neutralize } from './markers.ts';
@@ -128,7 +128,7 @@ export class Sandbox {
       return { output: '', value: null, finalAnswer: null, durationMs: 0, toolCalls: [],
         error: { kind: 'disposed', message: 'the sandbox was disposed', line: null } };
     }
-    // The sandbox process died between actions (another sandbox's isolate took it down).
+    // The last action left the isolate unusable, or the sandbox process died since.
     const lost = this.#runtime?.alive ? null : await this.#rebuild();
     const { timeoutMs } = this.opts;
     const calls: RecordedCall[] = [];
@@ -157,14 +157,13 @@ export class Sandbox {
     if (outcome === 'ran' || outcome === 'waiting') {
       this.#journal.push({ code, now, calls, digest: digestOf(outcome, result) });
     } else if (outcome !== 'syntax' && outcome !== 'disposed') {
-      const replayed = this.#journal.length;
-      const why = await this.#rebuild();
-      const note = why !== null
-        ? `; the sandbox was restarted and the variables of earlier actions are lost (${why})`
-        : replayed > 0
-          ? `; the sandbox was restarted and the ${replayed} earlier action(s) replayed, so what this action changed is lost`
-          : '; the sandbox was restarted';
-      result.error = { ...result.error!, message: neutralize(result.error!.message + note) };
+      // The next action rebuilds the isolate from the journal (a fork about to be dropped never does).
+      this.#runtime?.dispose();
+      const earlier = this.#journal.length;
+      const note = earlier > 0
+        ? `; the sandbox is restarted from its ${earlier} earlier action(s), replayed, so what this action changed is lost`
+        : '; the sandbox is restarted';
+      result.error = { ...result.error!, message: result.error!.message + note };
     }
     return result;
   }
