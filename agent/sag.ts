@@ -31,7 +31,15 @@ function keyOf(c: Candidate): string | null {
 async function runCandidate(sandbox: Sandbox, text: string): Promise<Candidate> {
   const parsed = parseAction(text);
   if (!parsed.code) return { text, parsed, result: null, observation: parsed.error!, sandbox: null };
-  const fork = await sandbox.fork();
+  let fork: Sandbox;
+  try {
+    fork = await sandbox.fork();
+  } catch (e) {
+    // A fork that cannot equal the live state rejects: the candidate fails and never votes.
+    const message = `the sandbox could not be copied for this candidate: ${(e as Error).message}`;
+    const result: ActionResult = { output: '', value: null, finalAnswer: null, durationMs: 0, toolCalls: [], error: { kind: 'runtime', message, line: null } };
+    return { text, parsed, result, observation: observationOf(result), sandbox: null };
+  }
   const result = await fork.run(parsed.code);
   return { text, parsed, result, observation: observationOf(result), sandbox: fork };
 }

@@ -82,3 +82,16 @@ test('SagStep early stop does not wait for a candidate whose code still runs onc
   out.sandbox.dispose();
   await running; // its fork is freed once the time limit ends the loop
 });
+
+test('SagStep: a candidate whose fork rejects (it could not equal the live state) fails and never votes; the others still decide', async () => {
+  const live = await sandbox();
+  let forks = 0;
+  const fork = live.fork.bind(live);
+  live.fork = () => (++forks === 2 ? Promise.reject(new Error('diverged at action 1')) : fork());
+  const step = new SagStep(live, 3, null);
+  const out = await step.finish([answer(7), answer(8), answer(7)]);
+  assert.match(out.records[1]!.error!, /could not be copied for this candidate: diverged at action 1/);
+  assert.equal(out.records[1]!.voteKey, null);
+  assert.equal(out.chosen.result?.finalAnswer?.value, '7');
+  out.sandbox.dispose();
+});
