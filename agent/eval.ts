@@ -80,11 +80,11 @@ function ofRun(item: EvalItem, run: AgentRun): Answered {
 }
 
 /** The teacher's run as a user gets it (grounding may withhold or mark the answer); `raw` grades what it said. */
-function ofTeacher(config: Config, item: EvalItem, run: AgentRun, grounded: boolean): Answered {
+export function ofTeacher(config: Config, item: EvalItem, run: AgentRun, grounded: boolean): Answered {
   const d = deliverTeacher(run, grounded, config.router.ungrounded);
   const said = ofRun(item, run);
   if (!d.note) return said;
-  const shown = graded(item, d.answer, d.abstained ? [] : said.cited, said);
+  const shown = graded(item, d.answer, d.abstained ? [] : said.cited, { steps: said.steps, latencyMs: said.latencyMs, tokens: said.tokens, outcome: said.outcome });
   return { ...shown, abstained: d.abstained || shown.abstained, note: d.note, raw: { ...gradeAnswer(run.finalAnswer, item.answers), prediction: run.finalAnswer } };
 }
 

@@ -5,9 +5,10 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { citationHit, ratesOf, type Answered } from '../../agent/eval-report.ts';
-import { readDataset } from '../../agent/eval.ts';
+import { NOT_IN_DOCS } from '../../agent/deliver.ts';
+import { ofTeacher, readDataset } from '../../agent/eval.ts';
 import { gradeAnswer } from '../../agent/grade.ts';
-import { repoRoot } from '../../config/index.ts';
+import { loadConfig, repoRoot } from '../../config/index.ts';
 import { tempDir } from './helpers.ts';
 
 test('lenient grading: containment and numbers count, a list of numbers or a wrong fact does not', () => {
@@ -62,4 +63,17 @@ test('evals/handbook.jsonl: 60 test questions (8+ the documents do not answer) a
   assert.equal(readDataset(file, { split: 'dev' }).length, 24);
   assert.ok(testSplit.filter((q) => q.answers.length === 0).length >= 8);
   assert.ok(testSplit.every((q) => q.answers.length === 0 || q.sources.length > 0));
+});
+test("a withheld teacher answer is graded as the user gets it (an abstention), its raw answer beside it", () => {
+  const config = loadConfig({ env: {}, overrides: {} });
+  const guess = { steps: [], finalAnswer: '$500', outcome: 'final' as const, errors: 0, agreement: null, sources: [], searched: false, stalled: null, latencyMs: 5, promptTokens: 0, completionTokens: 0, modelMs: 0 };
+  const unanswerable = { id: 'u', question: 'What is the dental deductible?', answers: [], sources: [], type: 'unanswerable' };
+  const a = ofTeacher(config, unanswerable, guess, true);
+  assert.equal(a.prediction, NOT_IN_DOCS);
+  assert.equal(a.abstained, true);
+  assert.equal(a.correct, true, 'withholding is the right answer where the documents say nothing');
+  assert.equal(a.raw?.correct, false);
+  const answerable = ofTeacher(config, { ...unanswerable, answers: ['$500'] }, guess, true);
+  assert.equal(answerable.correct, false, 'a withheld answer is not credited, even when the guess was right');
+  assert.equal(answerable.raw?.correct, true);
 });
