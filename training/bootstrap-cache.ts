@@ -20,7 +20,7 @@ export interface BootstrapQuestion {
   question?: string;
   /** The reference answer, grounded in the chunk; null for an unanswerable question (the right answer abstains). */
   answer?: string | null;
-  dropped?: 'malformed' | 'ungrounded' | 'noSecondDocument';
+  dropped?: 'malformed' | 'ungrounded' | 'longAnswer' | 'noSecondDocument';
   /** The teacher's output, kept when it was dropped. */
   raw?: string;
   ms: number;

@@ -51,6 +51,9 @@ export function parseJsonObject(text: string): Record<string, unknown> | null {
   }
 }
 
+/** A reference longer than this is a copied sentence, which an agent's answer rarely contains whole. */
+const MAX_ANSWER_WORDS = 10;
+
 const sameNumber = (a: number, b: number) => Math.abs(a - b) < 1e-6 * Math.max(1, Math.abs(a));
 const text = (v: unknown) => (typeof v === 'string' ? v.trim() : typeof v === 'number' && Number.isFinite(v) ? String(v) : '');
 
@@ -87,6 +90,7 @@ export function readWritten(task: BootstrapTask, reply: string): Written {
   }
   const answer = text(o.answer);
   if (!answer) return { dropped: 'malformed', raw: reply };
+  if (answer.split(/\s+/).length > MAX_ANSWER_WORDS) return { dropped: 'longAnswer', raw: reply };
   return appearsIn(answer, texts) ? { question, answer } : { dropped: 'ungrounded', raw: reply };
 }
 

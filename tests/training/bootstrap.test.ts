@@ -138,6 +138,7 @@ test('written questions: JSON is read through fences and chatter; answers must b
   assert.deepEqual(readWritten(task('singleHop'), '{"question": "How long is paid leave for primary caregivers?", "answer": "16 weeks"}'), { question: 'How long is paid leave for primary caregivers?', answer: '16 weeks' });
   assert.equal(readWritten(task('singleHop'), '{"question": "How long is paid leave for primary caregivers?", "answer": "20 weeks"}').dropped, 'ungrounded');
   assert.equal(readWritten(task('singleHop'), 'How long is paid leave?').dropped, 'malformed');
+  assert.equal(readWritten(task('singleHop'), '{"question": "Who gets paid leave?", "answer": "Primary caregivers get 16 weeks of paid leave; secondary caregivers get 6 weeks."}').dropped, 'longAnswer');
   assert.equal(readWritten(task('arithmetic'), '{"question": "How many more weeks do primary caregivers get?", "expression": "16 - 6", "answer": 10}').answer, '10');
   assert.equal(readWritten(task('arithmetic'), '{"question": "How many more weeks do primary caregivers get?", "expression": "16 - 6", "answer": 12}').dropped, 'ungrounded', 'the result must be the expression\'s');
   assert.equal(readWritten(task('arithmetic'), '{"question": "How many weeks in two years of leave?", "expression": "16 * 2", "answer": 32}').dropped, 'ungrounded', 'every operand comes from the chunk');
