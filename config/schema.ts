@@ -93,7 +93,7 @@ export const configSchema = z
         baseUrl: z.string().url().optional(),
         apiKey: z.string().optional(),
         timeoutMs: z.number().int().min(100).default(120_000),
-        /** What seeds the teacher's first step when it answers a user (see agent/first-thought.ts); chosen by docs/benchmarks.md's measurements. */
+        /** What seeds the teacher's first step when it answers a user (see agent/first-thought.ts); `plan` by docs/benchmarks.md's measurements. */
         firstThought: z.enum(['off', 'answer', 'plan']).default('plan'),
       })
       .strict()
@@ -174,7 +174,7 @@ export const configSchema = z
         replayShare: z.number().min(0).max(1).default(0.2),
         heldOutShare: z.number().min(0).max(0.9).default(0.1),
         /** What seeds the teacher's first step when it writes distillation trajectories (`distill generate`, bootstrap). */
-        firstThought: z.enum(['off', 'answer', 'plan']).default('answer'),
+        firstThought: z.enum(['off', 'answer', 'plan']).default('plan'),
         /** JSONL `{question, answer}` evaluated by the gate besides the held-out split. */
         evalSet: z.string().optional(),
         evalLimit: z.number().int().min(1).default(50),
