@@ -36,8 +36,8 @@ const MAX_CITED = 3;
  * question does not state. Best first, at most three; [] when no passage supports the answer.
  */
 export function citedPassages(answer: string, passages: Passage[], computedIn: { code: string | null; question: string }): SourceRef[] {
-  const direct = passages.map((p) => ({ p, s: overlap(contentTokens(answer), p) }));
-  let scored = direct.filter((x) => x.s >= SUPPORT);
+  const wanted = contentTokens(answer);
+  let scored = passages.map((p) => ({ p, s: overlap(wanted, p) })).filter((x) => x.s >= SUPPORT);
   if (scored.length === 0 && computedIn.code) {
     const given = new Set(allNumbers(computedIn.question));
     const used = new Set(allNumbers(computedIn.code).filter((n) => !given.has(n)).map(String));

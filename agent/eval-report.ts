@@ -146,7 +146,6 @@ export function summarize(meta: ReportMeta, rows: EvalRow[], stopped: string | n
           },
         }
       : {}),
-    startedAt: meta.startedAt,
     rows: [...rows],
   };
 }

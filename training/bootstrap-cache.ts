@@ -1,7 +1,7 @@
 import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { dataDir, type Config } from '../config/index.ts';
-import type { StepRecord, TrajectoryOutcome } from '../store/types.ts';
+import type { TeacherTrajectory } from './generate.ts';
 
 export type QuestionKind = 'singleHop' | 'twoDocument' | 'arithmetic' | 'unanswerable';
 export type Split = 'train' | 'heldOut';
@@ -27,16 +27,8 @@ export interface BootstrapQuestion {
 }
 
 /** The teacher agent's run on a written question (a line of runs.jsonl). */
-export interface BootstrapRun {
+export interface BootstrapRun extends TeacherTrajectory {
   id: string;
-  steps: StepRecord[];
-  finalAnswer: string | null;
-  outcome: TrajectoryOutcome;
-  latencyMs: number;
-  completionTokens: number;
-  firstThought: string | null;
-  model: string;
-  kept: boolean;
   dropped?: 'notFinal' | 'noSearch' | 'parseError' | 'wrongAnswer';
 }
 

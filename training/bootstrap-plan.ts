@@ -16,6 +16,8 @@ export const KINDS: QuestionKind[] = ['singleHop', 'twoDocument', 'arithmetic', 
 const MIN_CHUNK_CHARS = 100;
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+/** A chunk's place in its document (`policies/gym.md:2`): unlike its id, which hashes the absolute path, it stays when the folder moves. */
+const placeOf = (c: Chunk) => `${c.source}:${c.chunkId.split(':').at(-1)}`;
 const score = (s: string) => parseInt(sha256(s).slice(0, 8), 16) / 0x1_0000_0000;
 
 /**
@@ -53,7 +55,7 @@ export function planTasks(chunks: Chunk[], opts: { count: number; heldOutDocShar
   if (usable.length === 0) return [];
   const held = heldOutDocuments(usable.map((c) => c.source), opts.heldOutDocShare);
   const splitOf = (c: Chunk): Split => (held.has(c.source) ? 'heldOut' : 'train');
-  const orders = new Map(KINDS.map((k) => [k, [...usable].sort((a, b) => sha256(k + a.chunkId).localeCompare(sha256(k + b.chunkId)))]));
+  const orders = new Map(KINDS.map((k) => [k, [...usable].sort((a, b) => sha256(k + placeOf(a)).localeCompare(sha256(k + placeOf(b))))]));
   const next = new Map(KINDS.map((k) => [k, 0]));
   const tasks: BootstrapTask[] = [];
   for (const kind of kindSequence(opts.kinds, opts.count)) {

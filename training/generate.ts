@@ -9,7 +9,8 @@ import type { Retriever } from '../retrieval/index.ts';
 import type { LogStore, NewTrajectory, StepRecord, TrajectoryOutcome } from '../store/types.ts';
 import type { PoolQuestion } from './questions.ts';
 
-export interface GeneratedRecord extends PoolQuestion {
+/** A teacher run as the distillation caches keep it (generate's and bootstrap's). */
+export interface TeacherTrajectory {
   steps: StepRecord[];
   finalAnswer: string | null;
   outcome: TrajectoryOutcome;
@@ -17,8 +18,11 @@ export interface GeneratedRecord extends PoolQuestion {
   completionTokens: number;
   firstThought: string | null;
   model: string;
-  /** The run ended in a final answer that grades as the reference (what the SFT set takes). */
+  /** The run passed the filter: what the SFT set takes. */
   kept: boolean;
+}
+
+export interface GeneratedRecord extends PoolQuestion, TeacherTrajectory {
   /** The teacher failed on this question (a timeout, an outage); not cached, so a rerun retries it. */
   error?: string;
 }

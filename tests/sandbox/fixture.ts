@@ -1,4 +1,5 @@
 // Shared set-up for the sandbox tests: a sandbox whose tools record every real call.
+import assert from 'node:assert/strict';
 import { Sandbox, type HostTool, type SandboxOptions } from '../../sandbox/index.ts';
 
 export interface Fixture {
@@ -22,6 +23,14 @@ export async function fixture(opts: Partial<SandboxOptions> = {}, extraTools: Re
   };
   const sandbox = await Sandbox.create({ memoryMb: 64, timeoutMs: 5000, maxOutputChars: 50_000, tools, ...opts });
   return { sandbox, hostCalls };
+}
+
+/** After an attack: a normal action in the same sandbox still works and still sees `before` (41). */
+export async function assertStillWorks(sandbox: Sandbox): Promise<void> {
+  const next = await sandbox.run('print("still", 1 + 1)\nbefore + 1');
+  assert.equal(next.error, null, JSON.stringify(next.error));
+  assert.equal(next.output, 'still 2\n');
+  assert.equal(next.value, '42');
 }
 
 /** "p50 X ms, max Y ms over N actions" for the times the sandbox's time limits took to end actions. */

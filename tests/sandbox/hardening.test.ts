@@ -9,7 +9,7 @@ import { after, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import { observationOf } from '../../agent/observation.ts';
 import type { ActionResult, Sandbox } from '../../sandbox/index.ts';
-import { fixture, limitSummary } from './fixture.ts';
+import { assertStillWorks, fixture, limitSummary } from './fixture.ts';
 
 const TIMEOUT_MS = 300;
 const MAX_OUTPUT = 1000;
@@ -91,10 +91,7 @@ async function attack(steps: string[], check: Check): Promise<void> {
       results.push(r);
     }
     await check(results.at(-1)!, { hostCalls: calls, sandbox, results });
-    const next = await sandbox.run('print("still", 1 + 1)\nbefore + 1');
-    assert.equal(next.error, null, JSON.stringify(next.error));
-    assert.equal(next.output, 'still 2\n');
-    assert.equal(next.value, '42');
+    await assertStillWorks(sandbox);
   } finally {
     sandbox.dispose();
   }

@@ -24,12 +24,13 @@ import { testConfig } from './helpers.ts';
 const ABSTAIN = 'I could not find this in the documents.';
 
 /**
- * Writes questions from the first number of a passage (malformed JSON for a passage saying
- * MALFORMED, an answer the passage lacks for one saying INVENTED), then, as the agent, searches
+ * Writes questions from the first number of a passage (its first reply malformed JSON, its first
+ * single-hop answer one the passage lacks), then, as the agent, searches
  * and hands in the answer it wrote; arithmetic questions it answers without searching.
  */
 class ScriptedChat extends SimpleChatModel {
   writes = 0;
+  singles = 0;
   agentCalls = 0;
   readonly answers = new Map<string, { answer: string; search: boolean }>();
 
@@ -52,7 +53,8 @@ class ScriptedChat extends SimpleChatModel {
     this.writes++;
     const passages = [...prompt.matchAll(/from "([^"]*)" \(([^)]*)\):\n"""\n([\s\S]*?)\n"""/g)].map((m) => ({ title: m[1]!, text: m[3]! }));
     const [p] = passages;
-    if (p!.text.includes('MALFORMED')) return 'Sure! Here is a good question about the allowance.';
+    // The first reply is not JSON and the first single-hop one invents its answer, whichever chunks the plan visits first.
+    if (this.writes === 1) return 'Sure! Here is a good question about the allowance.';
     const numbers = (p!.text.match(/\d+/g) ?? []).map(Number);
     const kind = /needs a fact from each/.test(prompt) ? 'two' : /needs arithmetic/.test(prompt) ? 'arith' : /does NOT answer/.test(prompt) ? 'none' : 'single';
     const topic = p!.title.split(' > ')[0]!;
@@ -64,7 +66,7 @@ class ScriptedChat extends SimpleChatModel {
       return `\`\`\`json\n${JSON.stringify({ question, expression: `${numbers[0]} + ${numbers[1]}`, answer })}\n\`\`\``;
     }
     const question = kind === 'two' ? `Which allowance is higher, ${topic} or ${passages[1]!.title.split(' > ')[0]}?` : `How many dollars a month is the ${topic} allowance?`;
-    const answer = p!.text.includes('INVENTED') ? '999999' : String(numbers[0]);
+    const answer = kind === 'single' && this.singles++ === 0 ? '999999' : String(numbers[0]);
     this.answers.set(question, { answer, search: true });
     return JSON.stringify({ question, answer });
   }
@@ -83,10 +85,9 @@ let teacher: Teacher;
 before(async () => {
   mkdirSync(path.join(root, 'policies'), { recursive: true });
   names.forEach((name, i) => {
-    const special = i === 0 ? ' MALFORMED.' : i === 1 ? ' INVENTED.' : '';
     writeFileSync(
       path.join(root, 'policies', `${name}.md`),
-      `# ${name[0]!.toUpperCase()}${name.slice(1)} Policy\n\n## Allowance\n\nThe ${name} allowance is ${(i + 2) * 10} dollars per month, paid on day ${i + 3} of the month.${special} ` +
+      `# ${name[0]!.toUpperCase()}${name.slice(1)} Policy\n\n## Allowance\n\nThe ${name} allowance is ${(i + 2) * 10} dollars per month, paid on day ${i + 3} of the month. ` +
         `Ask the office team about the ${name} allowance if anything is unclear.\n`,
     );
   });
