@@ -74,7 +74,7 @@ export class AgentAnswerer implements Answerer {
     let reason: string;
     let escalate: boolean;
     try {
-      student = await this.#run(req, req.sagN ?? this.p.config.agent.sagN);
+      student = await this.#run({ ...req, grounded }, req.sagN ?? this.p.config.agent.sagN);
       await this.#log(id, 'student', this.p.student, student, null);
       ({ escalate, reason } = decide(student, this.p.config.router, this.p.config.agent.maxSteps, grounded));
     } catch (e) {
@@ -100,7 +100,7 @@ export class AgentAnswerer implements Answerer {
 
   async #escalate(id: string, req: RunRequest, reason: string, student: AgentRun | null, start: number, grounded?: boolean): Promise<AskResult> {
     try {
-      const run = await this.#teacherRun(id, req, 'teacher');
+      const run = await this.#teacherRun(id, { ...req, grounded }, 'teacher');
       if (!run) return this.#fallback(id, student, `${reason}; no teacher is configured`, start);
       if (run.finalAnswer === null && student?.finalAnswer) return this.#fallback(id, student, `${reason}; the teacher found no answer either`, start);
       const d = deliverTeacher(run, grounded ?? (await this.#grounded(req)), this.p.config.router.ungrounded);

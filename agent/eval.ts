@@ -113,10 +113,10 @@ export async function runEval(config: Config, o: EvalOptions): Promise<EvalRepor
     const stopped = () => (o.stop?.aborted ? String(o.stop.reason ?? 'stopped') : null);
     await sandboxReady; // started beside the model's load: the first question does not wait for it
     const began = performance.now();
-    const req = (item: EvalItem) => ({ question: item.question, collection: o.collection });
+    const req = (item: EvalItem, grounded: boolean) => ({ question: item.question, collection: o.collection, grounded });
     const grounded = (item: EvalItem) => docsMayAnswer(o.retriever, item.question, o.collection, config.router.relevance);
-    const studentRun = (item: EvalItem) => runQuestion(config, o.retriever, 'student', student!, req(item), o.sagN);
-    const asTeacher = async (item: EvalItem, g: boolean) => ofTeacher(config, item, (await runTeacher(config, o.retriever, teacher!, req(item), config.teacher.firstThought)).run, g);
+    const studentRun = (item: EvalItem, g: boolean) => runQuestion(config, o.retriever, 'student', student!, req(item, g), o.sagN);
+    const asTeacher = async (item: EvalItem, g: boolean) => ofTeacher(config, item, (await runTeacher(config, o.retriever, teacher!, req(item, g), config.teacher.firstThought)).run, g);
     const answer = async (item: EvalItem): Promise<Pick<EvalRow, keyof Answered | 'routed'>> => {
       switch (o.mode) {
         case 'cot': {
@@ -126,13 +126,13 @@ export async function runEval(config: Config, o: EvalOptions): Promise<EvalRepor
           return graded(item, prediction, [], { steps: 1, latencyMs: performance.now() - t0, tokens: r.promptTokens + r.completionTokens, outcome: null });
         }
         case 'student':
-          return ofRun(item, await studentRun(item));
+          return ofRun(item, await studentRun(item, await grounded(item)));
         case 'teacher':
           return asTeacher(item, await grounded(item));
         case 'routed': {
           // RouteLLM-style: both answer every question, so teacher-only and student-only accuracy come from the same run.
           const g = await grounded(item);
-          const sRun = await studentRun(item);
+          const sRun = await studentRun(item, g);
           const s = ofRun(item, sRun);
           const t = await asTeacher(item, g);
           const d = decide(sRun, config.router, config.agent.maxSteps, g);

@@ -30,8 +30,10 @@ export interface RunOptions {
   temperature: number;
   topP: number;
   maxTokens: number;
-  /** First-thought prefix: the first step's `Thought:` starts with it and is continued. */
+  /** First-thought prefix: the first generated step's `Thought:` starts with it and is continued. */
   firstThought?: string | null;
+  /** A step the run opens with instead of a model turn (see opening.ts); it runs like any action. */
+  opening?: string | null;
   onProgress?: (e: ProgressEvent) => void;
   signal?: AbortSignal;
 }
@@ -76,13 +78,15 @@ export async function runAgent(o: RunOptions): Promise<AgentRun> {
       if (o.signal?.aborted) throw o.signal.reason ?? new Error('aborted');
       o.onProgress?.({ kind: 'step', step: i + 1, maxSteps: o.maxSteps, who: o.who });
       const t0 = performance.now();
+      const scripted = i === 0 && o.opening ? o.opening : null;
       // The student's turns always open with "Thought:" (its training format); the teacher's first
-      // one may open with the first-thought prefix.
-      const prefix = i === 0 && o.firstThought ? `Thought: ${o.firstThought.trim()}\n\n` : o.who === 'student' ? 'Thought:' : '';
+      // generated one may open with the first-thought prefix.
+      const firstGenerated = i === (o.opening ? 1 : 0);
+      const prefix = scripted ? '' : firstGenerated && o.firstThought ? `Thought: ${o.firstThought.trim()}\n\n` : o.who === 'student' ? 'Thought:' : '';
       let gen: Generation;
-      const sag = o.n > 1 ? new SagStep(sandbox, o.n, o.sagEarlyStop) : null;
+      const sag = o.n > 1 && !scripted ? new SagStep(sandbox, o.n, o.sagEarlyStop) : null;
       try {
-        gen = await o.model.generate(turns, {
+        gen = scripted ? { texts: [scripted], promptTokens: 0, completionTokens: 0, prefillMs: 0, decodeMs: 0 } : await o.model.generate(turns, {
           n: o.n,
           maxTokens: o.maxTokens,
           temperature: o.n > 1 ? o.temperature : 0,

@@ -7,8 +7,13 @@ import type { ActionModel } from './llm.ts';
 import { runAgent, type AgentRun } from './loop.ts';
 import { studentSystemPrompt, teacherSystemPrompt } from './prompts.ts';
 import type { AskRequest } from './types.ts';
+import { docsMayAnswer } from './grounding.ts';
+import { searchOpening } from './opening.ts';
 
-export type RunRequest = Pick<AskRequest, 'question' | 'history' | 'collection' | 'onProgress' | 'signal'>;
+export type RunRequest = Pick<AskRequest, 'question' | 'history' | 'collection' | 'onProgress' | 'signal'> & {
+  /** Whether the documents may answer the question (docsMayAnswer), when the caller knows already. */
+  grounded?: boolean;
+};
 
 /** An undistilled student does better with the teacher's worked examples; a distilled one was trained on the short prompt. */
 function usesShortPrompt(config: Config, who: Route): boolean {
@@ -17,8 +22,8 @@ function usesShortPrompt(config: Config, who: Route): boolean {
   return choice === 'short' || (choice === 'auto' && config.models.studentAdapter !== undefined);
 }
 
-/** One agent run with the config's settings: its own sandbox and search tool, the prompt of its role. */
-export function runQuestion(
+/** One agent run with the config's settings: its own sandbox and search tool, the prompt of its role, the search opening where it applies. */
+export async function runQuestion(
   config: Config,
   retriever: Retriever | null,
   who: Route,
@@ -28,6 +33,8 @@ export function runQuestion(
   firstThought: string | null = null,
 ): Promise<AgentRun> {
   const cfg = config.agent;
+  const collection = req.collection ?? config.chroma.collection;
+  const grounded = retriever !== null && (req.grounded ?? (await docsMayAnswer(retriever, req.question, collection, config.router.relevance).catch(() => false)));
   const search = createSearchTool(retriever, {
     collection: req.collection,
     k: cfg.searchK,
@@ -48,6 +55,7 @@ export function runQuestion(
     topP: cfg.topP,
     maxTokens: cfg.maxTokensPerStep,
     firstThought,
+    opening: grounded && cfg.searchFirst ? searchOpening(req.question) : null,
     onProgress: req.onProgress,
     signal: req.signal,
   });

@@ -54,6 +54,8 @@ export const configSchema = z
         /** The student's system prompt: `short` (the paper's: what it is distilled with), `long` (the teacher's, with worked examples; needs a larger context), `auto` = short once an adapter is loaded, long before. */
         studentPrompt: z.enum(['auto', 'short', 'long']).default('short'),
         searchK: z.number().int().min(1).max(50).default(3),
+        /** A question the documents may answer (router.relevance) opens with a search for the question itself, run as the agent's first step (agent/opening.ts). */
+        searchFirst: z.boolean().default(true),
         /** llama.cpp threads for the student and the local teacher; 0 = node-llama-cpp's default, at most one per CPU core. Use 1 on a busy shared CPU, where spinning threads stall each other. */
         threads: z.number().int().min(0).max(256).default(0),
         /** Questions whose conversations the student keeps cached at once. Each adds sagN × models.contextSize tokens of KV cache. */

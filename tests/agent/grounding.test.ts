@@ -30,7 +30,9 @@ class Scripted implements ActionModel {
 }
 const act = (thought: string, code: string) => `Thought: ${thought}\n\`\`\`js\n${code}\n\`\`\``;
 
-const config = agentTestConfig({ 'agent.maxSteps': 5, 'agent.sagN': 1, 'teacher.provider': 'none' });
+// The router's grounding rules alone; the search opening has its own test below.
+const config = agentTestConfig({ 'agent.maxSteps': 5, 'agent.sagN': 1, 'teacher.provider': 'none', 'agent.searchFirst': false });
+const defaults = agentTestConfig({ 'agent.maxSteps': 5, 'agent.sagN': 1, 'teacher.provider': 'none' });
 let retriever: Retriever;
 let store: SqliteLogStore;
 
@@ -45,11 +47,11 @@ after(async () => {
   await disposeModels();
 });
 
-function ask(student: ActionModel, question = VACATION) {
-  const answerer = new AgentAnswerer({ config, store, retriever, student, teacher: async () => null, teacherName: null, log: () => {} });
+function ask(student: ActionModel, question = VACATION, cfg = config) {
+  const answerer = new AgentAnswerer({ config: cfg, store, retriever, student, teacher: async () => null, teacherName: null, log: () => {} });
   return answerer.ask({ question, surface: 'cli', collection: COLLECTION, sagN: 1 });
 }
-const run = (model: ActionModel, question = VACATION) => runQuestion(config, retriever, 'student', model, { question, collection: COLLECTION }, 1);
+const run = (model: ActionModel, question = VACATION, cfg = config) => runQuestion(cfg, retriever, 'student', model, { question, collection: COLLECTION }, 1);
 
 test('the documents may answer a handbook question, not a sum', async () => {
   assert.equal(await docsMayAnswer(retriever, VACATION, COLLECTION, config.router.relevance), true);
@@ -119,4 +121,23 @@ test("the teacher's ungrounded answer is withheld (or marked, by router.unground
   const cited = { ...guess, finalAnswer: '27', searched: true, sources: [{ title: 'PTO', source: 'handbook/benefits-and-perks.md', score: 0.6 }] };
   assert.equal(deliverTeacher(cited, true, 'abstain').note, null);
   assert.equal(deliverTeacher({ ...guess, finalAnswer: "The documents don't say." }, true, 'abstain').answer, "The documents don't say.");
+});
+
+test('a question the documents may answer opens with a search for the question itself; a sum does not', async () => {
+  const model = new Scripted([act('The handbook says 27.', 'final_answer("27 days")')]);
+  const r = await run(model, VACATION, defaults);
+  assert.equal(model.calls, 1, 'the opening step is no model call');
+  assert.equal(r.steps[0]!.code, `print(search(${JSON.stringify(VACATION)}));`);
+  assert.match(r.steps[0]!.observation, /Retrieved documents:[\s\S]*benefits-and-perks\.md/);
+  assert.equal(r.searched, true);
+  assert.equal(r.finalAnswer, '27 days');
+  assert.ok(r.sources.some((s) => s.source.endsWith('benefits-and-perks.md')), JSON.stringify(r.sources));
+  const answered = await ask(new Scripted([act('The handbook says 27.', 'final_answer("27 days")')]), VACATION, defaults);
+  assert.equal(answered.route, 'student');
+  assert.match(answered.reason, /the student answered in 2 steps/);
+
+  const sum = await run(new Scripted([act('Compute it.', 'final_answer(17 * 23)')]), 'What is 17 times 23?', defaults);
+  assert.equal(sum.steps.length, 1);
+  assert.equal(sum.searched, false);
+  assert.equal(sum.finalAnswer, '391');
 });
