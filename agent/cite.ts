@@ -14,10 +14,14 @@ function contentTokens(text: string): Set<string> {
   return new Set(normalizeAnswer(text).split(' ').filter((t) => t.length > 1 && !STOPWORDS.has(t)).concat(allNumbers(text).map(String)));
 }
 
-/** Share of `wanted` found in the passage; 0 when a number of `wanted` is missing (a number is the fact, its unit word is not). */
-function overlap(wanted: Set<string>, passage: Passage): number {
+/** Content words with a plural's `s` dropped, to tell whether two texts speak of the same thing. */
+function topicWords(text: string): Set<string> {
+  return new Set([...contentTokens(text)].map((t) => t.replace(/ies$/, 'y').replace(/s$/, '')));
+}
+
+/** Share of `wanted` found in `have`; 0 when a number of `wanted` is missing (a number is the fact, its unit word is not). */
+function share(wanted: Set<string>, have: Set<string>): number {
   if (wanted.size === 0) return 0;
-  const have = contentTokens(passage.text);
   let n = 0;
   for (const t of wanted) {
     if (have.has(t)) n++;
@@ -26,22 +30,45 @@ function overlap(wanted: Set<string>, passage: Passage): number {
   return n / wanted.size;
 }
 
-/** A passage supports an answer when it holds at least this share of the answer's content words and numbers. */
+/** A passage's sentences, list items and table cells: an answer is read from one of them. */
+const PIECES = /(?<=[.!?])\s+|\n+|\s\|\s/;
+
+/**
+ * How well a passage supports an answer: the best share of the answer's words and numbers that one
+ * of its pieces holds, counting only pieces about the question (sharing a word with it, themselves
+ * or through the passage's heading). A number that happens to stand in a passage on the topic
+ * ("$96.05" for the dental deductible the handbook never states: it is a medical premium) is no
+ * support.
+ */
+function support(wanted: Set<string>, passage: Passage, about: Set<string>): number {
+  const heading = topicWords(passage.headingPath ?? passage.title);
+  const onTopic = (words: Set<string>) => about.size === 0 || [...about].some((w) => words.has(w) || heading.has(w));
+  let best = 0;
+  for (const piece of passage.text.split(PIECES)) {
+    const s = share(wanted, contentTokens(piece));
+    if (s > best && onTopic(topicWords(piece))) best = s;
+  }
+  return best;
+}
+
+/** A passage supports an answer when one of its pieces about the question holds at least this share of the answer's content words and numbers. */
 const SUPPORT = 0.5;
 const MAX_CITED = 3;
 
 /**
- * The passages an answer used: those holding its words and numbers, or, for an answer computed
- * from found numbers (`27 - 10`), those holding the numbers of the code that computed it that the
- * question does not state. Best first, at most three; [] when no passage supports the answer.
+ * The passages an answer used: those with a piece about the question that holds its words and
+ * numbers, or, for an answer computed from found numbers (`27 - 10`), those holding the numbers of
+ * the code that computed it that the question does not state. Best first, at most three; [] when
+ * no passage supports the answer.
  */
 export function citedPassages(answer: string, passages: Passage[], computedIn: { code: string | null; question: string }): SourceRef[] {
   const wanted = contentTokens(answer);
-  let scored = passages.map((p) => ({ p, s: overlap(wanted, p) })).filter((x) => x.s >= SUPPORT);
+  const about = topicWords(computedIn.question);
+  let scored = passages.map((p) => ({ p, s: support(wanted, p, about) })).filter((x) => x.s >= SUPPORT);
   if (scored.length === 0 && computedIn.code) {
     const given = new Set(allNumbers(computedIn.question));
     const used = new Set(allNumbers(computedIn.code).filter((n) => !given.has(n)).map(String));
-    scored = used.size ? passages.map((p) => ({ p, s: overlap(used, p) })).filter((x) => x.s > 0) : [];
+    scored = used.size ? passages.map((p) => ({ p, s: share(used, contentTokens(p.text)) })).filter((x) => x.s > 0) : [];
   }
   if (scored.length === 0) return [];
   const best = Math.max(...scored.map((x) => x.s));

@@ -95,8 +95,8 @@ export const configSchema = z
         baseUrl: z.string().url().optional(),
         apiKey: z.string().optional(),
         timeoutMs: z.number().int().min(100).default(120_000),
-        /** What seeds the teacher's first step when it answers a user (see agent/first-thought.ts); `plan` by docs/benchmarks.md's measurements. */
-        firstThought: z.enum(['off', 'answer', 'plan']).default('plan'),
+        /** What seeds the teacher's first generated step when it answers a user (see agent/first-thought.ts); `off` by docs/benchmarks.md's measurements (the search opening does what `plan` was for). */
+        firstThought: z.enum(['off', 'answer', 'plan']).default('off'),
       })
       .strict()
       .default({}),
@@ -176,7 +176,7 @@ export const configSchema = z
         replayShare: z.number().min(0).max(1).default(0.2),
         heldOutShare: z.number().min(0).max(0.9).default(0.1),
         /** What seeds the teacher's first step when it writes distillation trajectories (`distill generate`, bootstrap). */
-        firstThought: z.enum(['off', 'answer', 'plan']).default('plan'),
+        firstThought: z.enum(['off', 'answer', 'plan']).default('off'),
         /** JSONL `{question, answer}` evaluated by the gate besides the held-out split. */
         evalSet: z.string().optional(),
         evalLimit: z.number().int().min(1).default(50),

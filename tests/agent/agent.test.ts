@@ -141,7 +141,7 @@ test('the OpenAI-compatible teacher path against a real llama.cpp server on 127.
   if (!python) return t.skip('run deploy/setup-agent-test.sh to install the llama.cpp server (xllamacpp)');
   const server = await startLlamaServer(python, await resolveModel(config, 'tiny'));
   try {
-    const cfg = agentTestConfig({ 'teacher.provider': 'openai', 'teacher.baseUrl': `${server.url}/v1`, 'teacher.model': 'smollm2', 'agent.maxSteps': 1, 'agent.maxTokensPerStep': 48 });
+    const cfg = agentTestConfig({ 'teacher.provider': 'openai', 'teacher.baseUrl': `${server.url}/v1`, 'teacher.model': 'smollm2', 'teacher.firstThought': 'plan', 'agent.maxSteps': 1, 'agent.maxTokensPerStep': 48 });
     const r = await answerer(cfg).ask({ question: 'What is 6 times 7?', surface: 'cli', forceTeacher: true });
     const detail = (await store.getQuestion(r.logId))!;
     const traj = detail.trajectories.find((x) => x.role === 'teacher')!;

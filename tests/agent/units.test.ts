@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { isAbstention } from '../../agent/abstain.ts';
+import { citedPassages } from '../../agent/cite.ts';
 import { gradeAnswer, goldOf } from '../../agent/grade.ts';
 import { cutAtStop } from '../../agent/llm.ts';
 import type { AgentRun } from '../../agent/loop.ts';
@@ -10,6 +11,7 @@ import { parseAction } from '../../agent/parse.ts';
 import { decide } from '../../agent/router.ts';
 import { vote } from '../../agent/vote.ts';
 import { loadConfig } from '../../config/index.ts';
+import type { Passage } from '../../retrieval/index.ts';
 
 test('parseAction reads the thought and the fenced code, and explains a missing block', () => {
   const p = parseAction('Thought: add them up\nCode:\n```js\nconst x = 1 + 2;\nfinal_answer(x);\n```<end_code>');
@@ -80,4 +82,16 @@ test('router: escalates on max steps, repeated errors, low agreement and abstent
   assert.equal(decide(run({ agreement: 0.75 }), rules, 5, false).escalate, false);
   assert.match(decide(run({ outcome: 'abstained', finalAnswer: "I don't know" }), rules, 5, false).reason, /abstained/);
   assert.equal(decide(run({ outcome: 'abstained' }), { ...rules, escalateOnAbstain: false }, 5, false).escalate, false);
+});
+
+test('citations: an answer is supported by a sentence, list item or table cell about the question, not by a number elsewhere in the passage', () => {
+  const passage = (headingPath: string, text: string): Passage => ({ chunkId: headingPath, source: 'handbook/benefits-and-perks.md', title: 'Benefits & Perks', headingPath, text, score: 0.5 });
+  const premiums = passage('Benefits & Perks > Health Insurance', 'Monthly premiums paid by you:\n* Employee-only medical coverage: $96.05\n* Family coverage: $310.45');
+  const vacation = passage('Benefits & Perks > Paid Time Off > Vacation', 'You can bank up to 27 days at any time. Unused days roll over.');
+  const cite = (answer: string, question: string, code: string | null = null) => citedPassages(answer, [premiums, vacation], { code, question }).map((s) => s.title);
+  assert.deepEqual(cite('96.05', 'What is the monthly premium for employee-only medical coverage?'), ['Benefits & Perks > Health Insurance']);
+  assert.deepEqual(cite('96.05', "What's the annual deductible on our dental plan?"), [], 'the number is there, but nothing near it is about a dental deductible');
+  assert.deepEqual(cite('27 days', 'What is the most vacation days I can have banked?'), ['Benefits & Perks > Paid Time Off > Vacation'], 'the heading names the topic');
+  assert.deepEqual(cite('17', 'I used 10 of my banked vacation days; how many more could I bank?', 'final_answer(27 - 10)'), ['Benefits & Perks > Paid Time Off > Vacation'], 'a computed answer cites where its numbers came from');
+  assert.deepEqual(cite('45 days', 'What is the most vacation days I can have banked?'), []);
 });
