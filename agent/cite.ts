@@ -33,22 +33,37 @@ function share(wanted: Set<string>, have: Set<string>): number {
 /** A passage's sentences, list items and table cells: an answer is read from one of them. */
 const PIECES = /(?<=[.!?])\s+|\n+|\s\|\s/;
 
+/** Whether a piece of a passage is about the question: it shares a word with it, itself or through the passage's heading. */
+function topicTest(passage: Passage, about: Set<string>): (piece: string) => boolean {
+  const heading = topicWords(passage.headingPath ?? passage.title);
+  return (piece) => {
+    if (about.size === 0) return true;
+    const words = topicWords(piece);
+    return [...about].some((w) => words.has(w) || heading.has(w));
+  };
+}
+
 /**
  * How well a passage supports an answer: the best share of the answer's words and numbers that one
- * of its pieces holds, counting only pieces about the question (sharing a word with it, themselves
- * or through the passage's heading). A number that happens to stand in a passage on the topic
- * ("$96.05" for the dental deductible the handbook never states: it is a medical premium) is no
- * support.
+ * of its pieces about the question holds. A number that happens to stand in a passage on the
+ * topic ("$96.05" for the dental deductible the handbook never states: it is a medical premium)
+ * is no support.
  */
 function support(wanted: Set<string>, passage: Passage, about: Set<string>): number {
-  const heading = topicWords(passage.headingPath ?? passage.title);
-  const onTopic = (words: Set<string>) => about.size === 0 || [...about].some((w) => words.has(w) || heading.has(w));
+  const onTopic = topicTest(passage, about);
   let best = 0;
   for (const piece of passage.text.split(PIECES)) {
     const s = share(wanted, contentTokens(piece));
-    if (s > best && onTopic(topicWords(piece))) best = s;
+    if (s > best && onTopic(piece)) best = s;
   }
   return best;
+}
+
+/** For a computed answer: the passage holds every number the code used, one of them in a piece about the question. */
+function holdsInputs(used: Set<string>, passage: Passage, about: Set<string>): number {
+  if (share(used, contentTokens(passage.text)) === 0) return 0;
+  const onTopic = topicTest(passage, about);
+  return passage.text.split(PIECES).some((piece) => onTopic(piece) && [...used].some((n) => contentTokens(piece).has(n))) ? 1 : 0;
 }
 
 /** A passage supports an answer when one of its pieces about the question holds at least this share of the answer's content words and numbers. */
@@ -58,8 +73,8 @@ const MAX_CITED = 3;
 /**
  * The passages an answer used: those with a piece about the question that holds its words and
  * numbers, or, for an answer computed from found numbers (`27 - 10`), those holding the numbers of
- * the code that computed it that the question does not state. Best first, at most three; [] when
- * no passage supports the answer.
+ * the code that computed it that the question does not state, one of them in a piece about the
+ * question. Best first, at most three; [] when no passage supports the answer.
  */
 export function citedPassages(answer: string, passages: Passage[], computedIn: { code: string | null; question: string }): SourceRef[] {
   const wanted = contentTokens(answer);
@@ -68,7 +83,9 @@ export function citedPassages(answer: string, passages: Passage[], computedIn: {
   if (scored.length === 0 && computedIn.code) {
     const given = new Set(allNumbers(computedIn.question));
     const used = new Set(allNumbers(computedIn.code).filter((n) => !given.has(n)).map(String));
-    scored = used.size ? passages.map((p) => ({ p, s: share(used, contentTokens(p.text)) })).filter((x) => x.s > 0) : [];
+    // `final_answer(96.05)` copies a number rather than computing one: it needs the support above.
+    const copied = allNumbers(answer).some((n) => used.has(String(n)));
+    scored = used.size && !copied ? passages.map((p) => ({ p, s: holdsInputs(used, p, about) })).filter((x) => x.s > 0) : [];
   }
   if (scored.length === 0) return [];
   const best = Math.max(...scored.map((x) => x.s));

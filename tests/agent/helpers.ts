@@ -53,19 +53,28 @@ export async function startLlamaServer(python: string, modelFile: string): Promi
   const port = await freePort();
   const proc = spawn(python, [path.join(repoRoot, 'tests', 'agent', 'llama_server.py'), modelFile, String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
   let err = '';
+  let out = '';
   proc.stderr!.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-2000)));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`llama server did not start: ${err}`)), 120_000);
-    proc.stdout!.on('data', (d: Buffer) => {
-      const m = /LISTENING (\S+)/.exec(d.toString());
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`llama server did not start: ${err}`)), 120_000);
+      // The line may arrive in pieces: match on all that came so far, once it is whole.
+      proc.stdout!.on('data', (d: Buffer) => {
+        out += d.toString();
+        const m = /LISTENING (\S+)\n/.exec(out);
+        if (m) {
+          clearTimeout(timer);
+          resolve(m[1]!);
+        }
+      });
+      proc.once('exit', (code) => reject(new Error(`llama server exited (${code}): ${err}`)));
     });
-    proc.once('exit', (code) => reject(new Error(`llama server exited (${code}): ${err}`)));
-  });
-  return { url, proc };
+    return { url, proc };
+  } catch (e) {
+    // A server left running keeps the test file's process alive through its pipes.
+    proc.kill();
+    throw e;
+  }
 }
 
 /** Runs `understudy ask QUESTION --json ARGS` with env overrides; asserts a clean exit and exactly one stdout line, and parses it. */

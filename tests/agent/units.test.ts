@@ -91,6 +91,8 @@ test('citations: an answer is supported by a sentence, list item or table cell a
   const cite = (answer: string, question: string, code: string | null = null) => citedPassages(answer, [premiums, vacation], { code, question }).map((s) => s.title);
   assert.deepEqual(cite('96.05', 'What is the monthly premium for employee-only medical coverage?'), ['Benefits & Perks > Health Insurance']);
   assert.deepEqual(cite('96.05', "What's the annual deductible on our dental plan?"), [], 'the number is there, but nothing near it is about a dental deductible');
+  assert.deepEqual(cite('96.05', "What's the annual deductible on our dental plan?", 'final_answer(96.05)'), [], 'a copied number is no computation');
+  assert.deepEqual(cite('214.4', "What's the annual deductible on our dental plan?", 'final_answer(310.45 - 96.05)'), [], 'nor is one computed from numbers off the topic');
   assert.deepEqual(cite('27 days', 'What is the most vacation days I can have banked?'), ['Benefits & Perks > Paid Time Off > Vacation'], 'the heading names the topic');
   assert.deepEqual(cite('17', 'I used 10 of my banked vacation days; how many more could I bank?', 'final_answer(27 - 10)'), ['Benefits & Perks > Paid Time Off > Vacation'], 'a computed answer cites where its numbers came from');
   assert.deepEqual(cite('45 days', 'What is the most vacation days I can have banked?'), []);
