@@ -19,18 +19,20 @@ function topicWords(text: string): Set<string> {
   return new Set([...contentTokens(text)].map((t) => t.replace(/ies$/, 'y').replace(/s$/, '')));
 }
 
+const isNumber = (t: string) => /^-?[\d.]+$/.test(t);
+
 /** Share of `wanted` found in `have`; 0 when a number of `wanted` is missing (a number is the fact, its unit word is not). */
 function share(wanted: Set<string>, have: Set<string>): number {
   if (wanted.size === 0) return 0;
   let n = 0;
   for (const t of wanted) {
     if (have.has(t)) n++;
-    else if (/^-?[\d.]+$/.test(t)) return 0;
+    else if (isNumber(t)) return 0;
   }
   return n / wanted.size;
 }
 
-/** A passage's sentences, list items and table cells: an answer is read from one of them. */
+/** A passage's sentences, list items and table cells. */
 const PIECES = /(?<=[.!?])\s+|\n+|\s\|\s/;
 
 /** Whether a piece of a passage is about the question: it shares a word with it, itself or through the passage's heading. */
@@ -44,35 +46,27 @@ function topicTest(passage: Passage, about: Set<string>): (piece: string) => boo
 }
 
 /**
- * How well a passage supports an answer: the best share of the answer's words and numbers that one
- * of its pieces about the question holds. A number that happens to stand in a passage on the
- * topic ("$96.05" for the dental deductible the handbook never states: it is a medical premium)
- * is no support.
+ * How well a passage supports an answer: the share of the answer's words and numbers it holds,
+ * provided a piece holding them (its numbers, if it has any) is about the question. A number that
+ * happens to stand in a passage on the topic ("$96.05" for the dental deductible the handbook
+ * never states: it is a medical premium) is no support.
  */
 function support(wanted: Set<string>, passage: Passage, about: Set<string>): number {
+  const s = share(wanted, contentTokens(passage.text));
+  if (s === 0) return 0;
+  const numbers = [...wanted].filter(isNumber);
+  const keys = numbers.length > 0 ? numbers : [...wanted];
   const onTopic = topicTest(passage, about);
-  let best = 0;
-  for (const piece of passage.text.split(PIECES)) {
-    const s = share(wanted, contentTokens(piece));
-    if (s > best && onTopic(piece)) best = s;
-  }
-  return best;
+  return passage.text.split(PIECES).some((piece) => onTopic(piece) && keys.some((k) => contentTokens(piece).has(k))) ? s : 0;
 }
 
-/** For a computed answer: the passage holds every number the code used, one of them in a piece about the question. */
-function holdsInputs(used: Set<string>, passage: Passage, about: Set<string>): number {
-  if (share(used, contentTokens(passage.text)) === 0) return 0;
-  const onTopic = topicTest(passage, about);
-  return passage.text.split(PIECES).some((piece) => onTopic(piece) && [...used].some((n) => contentTokens(piece).has(n))) ? 1 : 0;
-}
-
-/** A passage supports an answer when one of its pieces about the question holds at least this share of the answer's content words and numbers. */
+/** A passage supports an answer when it holds at least this share of the answer's content words and numbers (see support). */
 const SUPPORT = 0.5;
 const MAX_CITED = 3;
 
 /**
- * The passages an answer used: those with a piece about the question that holds its words and
- * numbers, or, for an answer computed from found numbers (`27 - 10`), those holding the numbers of
+ * The passages an answer used: those holding its words and numbers, in a piece about the question,
+ * or, for an answer computed from found numbers (`27 - 10`), those holding the numbers of
  * the code that computed it that the question does not state, one of them in a piece about the
  * question. Best first, at most three; [] when no passage supports the answer.
  */
@@ -85,7 +79,7 @@ export function citedPassages(answer: string, passages: Passage[], computedIn: {
     const used = new Set(allNumbers(computedIn.code).filter((n) => !given.has(n)).map(String));
     // `final_answer(96.05)` copies a number rather than computing one: it needs the support above.
     const copied = allNumbers(answer).some((n) => used.has(String(n)));
-    scored = used.size && !copied ? passages.map((p) => ({ p, s: holdsInputs(used, p, about) })).filter((x) => x.s > 0) : [];
+    scored = used.size && !copied ? passages.map((p) => ({ p, s: support(used, p, about) })).filter((x) => x.s > 0) : [];
   }
   if (scored.length === 0) return [];
   const best = Math.max(...scored.map((x) => x.s));

@@ -84,7 +84,7 @@ test('router: escalates on max steps, repeated errors, low agreement and abstent
   assert.equal(decide(run({ outcome: 'abstained' }), { ...rules, escalateOnAbstain: false }, 5, false).escalate, false);
 });
 
-test('citations: an answer is supported by a sentence, list item or table cell about the question, not by a number elsewhere in the passage', () => {
+test('citations: a passage supports an answer where a sentence, list item or table cell holding it is about the question, not through a number elsewhere in it', () => {
   const passage = (headingPath: string, text: string): Passage => ({ chunkId: headingPath, source: 'handbook/benefits-and-perks.md', title: 'Benefits & Perks', headingPath, text, score: 0.5 });
   const premiums = passage('Benefits & Perks > Health Insurance', 'Monthly premiums paid by you:\n* Employee-only medical coverage: $96.05\n* Family coverage: $310.45');
   const vacation = passage('Benefits & Perks > Paid Time Off > Vacation', 'You can bank up to 27 days at any time. Unused days roll over.');
