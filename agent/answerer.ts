@@ -100,10 +100,11 @@ export class AgentAnswerer implements Answerer {
 
   async #escalate(id: string, req: RunRequest, reason: string, student: AgentRun | null, start: number, grounded?: boolean): Promise<AskResult> {
     try {
-      const run = await this.#teacherRun(id, { ...req, grounded }, 'teacher');
+      const g = grounded ?? (await this.#grounded(req));
+      const run = await this.#teacherRun(id, { ...req, grounded: g }, 'teacher');
       if (!run) return this.#fallback(id, student, `${reason}; no teacher is configured`, start);
       if (run.finalAnswer === null && student?.finalAnswer) return this.#fallback(id, student, `${reason}; the teacher found no answer either`, start);
-      const d = deliverTeacher(run, grounded ?? (await this.#grounded(req)), this.p.config.router.ungrounded);
+      const d = deliverTeacher(run, g, this.p.config.router.ungrounded);
       this.p.log(`question ${id}: the teacher answered (${reason})${d.note ? `; ${d.note}` : ''}`);
       const result = this.#result(id, 'teacher', d.note ? `${reason}; ${d.note}` : reason, run, d.unverified, start);
       return { ...result, answer: d.answer ?? result.answer, abstained: d.abstained, sources: d.abstained ? [] : result.sources };

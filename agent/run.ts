@@ -34,7 +34,7 @@ export async function runQuestion(
 ): Promise<AgentRun> {
   const cfg = config.agent;
   const collection = req.collection ?? config.chroma.collection;
-  const grounded = retriever !== null && (req.grounded ?? (await docsMayAnswer(retriever, req.question, collection, config.router.relevance).catch(() => false)));
+  const opens = cfg.searchFirst && retriever !== null && (req.grounded ?? (await docsMayAnswer(retriever, req.question, collection, config.router.relevance).catch(() => false)));
   const search = createSearchTool(retriever, {
     collection: req.collection,
     k: cfg.searchK,
@@ -55,7 +55,7 @@ export async function runQuestion(
     topP: cfg.topP,
     maxTokens: cfg.maxTokensPerStep,
     firstThought,
-    opening: grounded && cfg.searchFirst ? searchOpening(req.question) : null,
+    opening: opens ? searchOpening(req.question) : null,
     onProgress: req.onProgress,
     signal: req.signal,
   });
