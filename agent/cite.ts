@@ -57,7 +57,11 @@ function support(wanted: Set<string>, passage: Passage, about: Set<string>): num
   const numbers = [...wanted].filter(isNumber);
   const keys = numbers.length > 0 ? numbers : [...wanted];
   const onTopic = topicTest(passage, about);
-  return passage.text.split(PIECES).some((piece) => onTopic(piece) && keys.some((k) => contentTokens(piece).has(k))) ? s : 0;
+  const holdsKey = (piece: string) => {
+    const have = contentTokens(piece);
+    return keys.some((k) => have.has(k));
+  };
+  return passage.text.split(PIECES).some((piece) => holdsKey(piece) && onTopic(piece)) ? s : 0;
 }
 
 /** A passage supports an answer when it holds at least this share of the answer's content words and numbers (see support). */

@@ -33,8 +33,7 @@ export async function runQuestion(
   firstThought: string | null = null,
 ): Promise<AgentRun> {
   const cfg = config.agent;
-  const collection = req.collection ?? config.chroma.collection;
-  const opens = cfg.searchFirst && retriever !== null && (req.grounded ?? (await docsMayAnswer(retriever, req.question, collection, config.router.relevance).catch(() => false)));
+  const opens = cfg.searchFirst && retriever !== null && (req.grounded ?? (await docsMayAnswer(retriever, req.question, req.collection, config.router.relevance).catch(() => false)));
   const search = createSearchTool(retriever, {
     collection: req.collection,
     k: cfg.searchK,
