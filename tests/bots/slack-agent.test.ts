@@ -25,7 +25,7 @@ test('end to end: a Slack mention is answered by the real agent (tiny model), lo
     assert.equal(res.status, 200);
     const answer = await api.waitFor(() => api.callsTo('chat.update').find((c) => JSON.stringify(c.args.blocks).includes('feedback_up')), 'the agent\'s answer', 200_000);
     assert.ok(api.callsTo('chat.update').some((c) => /step 1 of 2/.test(String(c.args.text))), 'progress from the real agent');
-    assert.match(JSON.stringify(answer.args.blocks), /Answered by the (student|teacher)/);
+    assert.match(JSON.stringify(answer.args.blocks), /Answered by the (student|teacher) model in /);
     const logId = (answer.args.blocks as { type: string; elements?: { value?: string }[] }[]).find((b) => b.type === 'actions')!.elements![0]!.value!;
     const message = { type: 'message', ts: answer.args.ts, thread_ts: ts, user: BOT_USER, text: answer.args.text, blocks: answer.args.blocks };
     await deliver(slack.url!, blockAction({ user: 'UE2E', channel: 'CE2E', message, actionId: 'feedback_up', value: logId }), { secret: SECRET });
