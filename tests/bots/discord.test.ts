@@ -19,8 +19,8 @@ describe('Discord adapter (real discord.js, local REST + gateway)', () => {
 
   before(async () => {
     discord = await new FakeDiscord().start();
-    const config = configSchema.parse({ discord: { token: 'test-token', applicationId: APP_ID, apiUrl: discord.url } });
-    bot = createDiscordAdapter(createBotContext(config, answerer, quietLog));
+    const config = configSchema.parse({ discord: { token: 'test-token', applicationId: APP_ID } });
+    bot = createDiscordAdapter(createBotContext(config, answerer, quietLog), { apiUrl: discord.url });
     await bot.start();
   });
   after(async () => {

@@ -15,9 +15,9 @@ const agentReady = existsSync(path.join(repoRoot, 'agent/index.ts'));
 test('end to end: a Slack mention is answered by the real agent (tiny model), logged, and 👍 lands in the store', { skip: !agentReady && 'agent/index.ts is not there yet', timeout: 240_000 }, async () => {
   const { createAgent } = await import('../../agent/index.ts');
   const api = await new FakeSlackApi().start();
-  const config = loadConfig({ env: {}, file: tinyConfigFile(), overrides: { 'slack.botToken': 'xoxb-test', 'slack.signingSecret': SECRET, 'slack.port': 0, 'slack.apiUrl': api.url } });
+  const config = loadConfig({ env: {}, file: tinyConfigFile(), overrides: { 'slack.botToken': 'xoxb-test', 'slack.signingSecret': SECRET, 'slack.port': 0 } });
   const agent = await createAgent(config, { retriever: null, log: () => {} });
-  const slack = createSlackAdapter(createBotContext(config, agent, quietLog));
+  const slack = createSlackAdapter(createBotContext(config, agent, quietLog), { apiUrl: api.url });
   try {
     await slack.start();
     const ts = '1760000000.000100';
