@@ -6,9 +6,11 @@ import type { AgentRun } from '../../agent/loop.ts';
 import { observationOf } from '../../agent/observation.ts';
 import { parseAction } from '../../agent/parse.ts';
 import { decide } from '../../agent/router.ts';
+import { stallOf } from '../../agent/stall.ts';
 import { vote } from '../../agent/vote.ts';
 import { loadConfig } from '../../config/index.ts';
 import type { Passage } from '../../retrieval/index.ts';
+import type { StepRecord } from '../../store/types.ts';
 
 test('parseAction reads the thought and the fenced code, and explains a missing block', () => {
   const p = parseAction('Thought: add them up\nCode:\n```js\nconst x = 1 + 2;\nfinal_answer(x);\n```<end_code>');
@@ -67,4 +69,15 @@ test('citations: a passage supports an answer where a sentence, list item or tab
   assert.deepEqual(cite('27 days', 'What is the most vacation days I can have banked?'), ['Benefits & Perks > Paid Time Off > Vacation'], 'the heading names the topic');
   assert.deepEqual(cite('17', 'I used 10 of my banked vacation days; how many more could I bank?', 'final_answer(27 - 10)'), ['Benefits & Perks > Paid Time Off > Vacation'], 'a computed answer cites where its numbers came from');
   assert.deepEqual(cite('45 days', 'What is the most vacation days I can have banked?'), []);
+});
+
+test('stalls: a repeated action, the same observation again or a step that did nothing stop the run; a new step does not', () => {
+  const done = (code: string, observation: string): StepRecord => ({ index: 0, thought: 't', code, observation, error: null, latencyMs: 0, promptTokens: 0, completionTokens: 0 });
+  const result = { output: '', value: null, finalAnswer: null, error: null, durationMs: 1, toolCalls: [] };
+  const earlier = [done('print(search("leave"))', 'passages about leave')];
+  assert.match(stallOf(earlier, { code: '  print(search("leave"))\n', observation: 'x', result: { ...result, output: 'x' } })!, /step 2 repeated the action/);
+  assert.match(stallOf(earlier, { code: 'print(search("vacation"))', observation: 'passages about leave', result: { ...result, output: 'x' } })!, /same observation/);
+  assert.match(stallOf(earlier, { code: 'const a = 1;', observation: '', result })!, /did nothing/);
+  assert.equal(stallOf(earlier, { code: 'print(search("vacation"))', observation: 'passages about vacation', result: { ...result, output: 'passages about vacation' } }), null);
+  assert.equal(stallOf([], { code: 'x.y', observation: 'error', result: { ...result, error: { kind: 'runtime', message: 'x is not defined', line: 1 } } }), null, 'an error is something to fix, not a stall');
 });
