@@ -22,10 +22,14 @@ export function queuedText(ahead: number): string {
   return ahead === 0 ? 'Queued: you are next…' : `Queued: ${ahead} question${ahead === 1 ? '' : 's'} ahead of yours…`;
 }
 
-/** "Answered by the student (model) in 2.1 s", plus the caveats a reader must see. */
+/**
+ * "Answered by the teacher model in 12.3 s · 2 sources", plus the caveats a reader must see. The
+ * model's file name is for operators: `understudy ask` and the admin UI show it.
+ */
 export function answeredBy(r: AskResult): string {
-  const model = r.route === 'teacher' ? r.models.teacher : r.models.student;
-  let line = `Answered by the ${r.route}${model ? ` (${model})` : ''} in ${(r.latencyMs / 1000).toFixed(1)} s`;
+  let line = `Answered by the ${r.route} model in ${(r.latencyMs / 1000).toFixed(1)} s`;
+  const sources = topSources(r.sources).length;
+  if (sources > 0) line += ` · ${sources} source${sources === 1 ? '' : 's'}`;
   if (r.unverified) line += r.route === 'teacher' ? ' · unverified: not found in the documents' : ' · unverified: the teacher was unreachable';
   if (r.abstained) line += ' · not sure';
   return line;

@@ -128,8 +128,6 @@ export const configSchema = z
         appToken: z.string().optional(),
         /** The HTTP receiver's port (0 picks a free one). */
         port: z.number().int().min(0).max(65535).default(3000),
-        /** The Web API base (tests point it at a local server). */
-        apiUrl: z.string().url().optional(),
       })
       .strict()
       .default({}),
@@ -137,8 +135,6 @@ export const configSchema = z
       .object({
         token: z.string().optional(),
         applicationId: z.string().optional(),
-        /** The REST base, e.g. `http://127.0.0.1:PORT/api`; the gateway URL comes from its /gateway/bot. */
-        apiUrl: z.string().url().optional(),
       })
       .strict()
       .default({}),

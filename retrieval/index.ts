@@ -16,6 +16,8 @@ export interface Retriever {
   ingest(paths: string[], opts?: IngestOptions): Promise<IngestSummary>;
   /** A page of a collection's chunks in Chroma's storage order; an unknown collection is an error. */
   chunks(collection: string, page: { limit: number; offset?: number }): Promise<Chunk[]>;
+  /** How many chunks a collection holds (default `chroma.collection`); 0 for one that does not exist. */
+  count(collection?: string): Promise<number>;
   /** Stops a Chroma server it started and frees the embedding contexts. */
   close(): Promise<void>;
 }
@@ -127,6 +129,14 @@ function makeRetriever(config: Config, client: ChromaClient, embedder: Embedder,
         if (m?.headingPath) c.headingPath = m.headingPath;
         return c;
       });
+    },
+    async count(collection = config.chroma.collection) {
+      try {
+        return await (await forRead(collection)).count();
+      } catch (e) {
+        if (e instanceof CollectionMissingError) return 0;
+        throw e;
+      }
     },
     async ingest(paths, opts = {}) {
       const coll = await forWrite(opts.collection ?? config.chroma.collection);

@@ -17,17 +17,24 @@ const PROGRESS_GAP_MS = 1000;
 
 const stripMentions = (text: string) => text.replace(/<@!?\d+>/g, '').replace(/\s+/g, ' ').trim();
 
+export interface DiscordOptions {
+  /** Test-only: the REST base of a local fake server, e.g. `http://127.0.0.1:PORT/api`; the gateway URL comes from its /gateway/bot. */
+  apiUrl?: string;
+}
+
 /**
  * Discord through discord.js: mentions (answered in a thread), DMs, follow-ups in the bot's own
  * threads, `/ask` (deferred, then edited) and 👍/👎 buttons. discord.js reconnects/resumes the
  * gateway and queues REST calls under Discord's rate limits.
  */
-export function createDiscordAdapter(ctx: BotContext): BotAdapter {
+export function createDiscordAdapter(ctx: BotContext, opts: DiscordOptions = {}): BotAdapter {
   const { discord } = ctx.config;
+  // Test-only, for tests that run the bot through the real CLI process; not a user setting.
+  const apiUrl = opts.apiUrl ?? process.env.UNDERSTUDY_TEST_DISCORD_API_URL;
   const client = new Client({
     intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.MessageContent, GatewayIntentBits.DirectMessages],
     partials: [Partials.Channel],
-    rest: discord.apiUrl ? { api: discord.apiUrl } : {},
+    rest: apiUrl ? { api: apiUrl } : {},
   });
 
   async function whileTyping<T>(channel: SendableChannels, work: () => Promise<T>): Promise<T> {

@@ -31,13 +31,20 @@ export interface SlackAdapter extends BotAdapter {
 /** Progress edits at most once a second per message: chat.update is rate limited per workspace. */
 const PROGRESS_GAP_MS = 1000;
 
+export interface SlackOptions {
+  /** Test-only: the Web API base of a local fake server (default: Slack's). */
+  apiUrl?: string;
+}
+
 /**
  * Slack through Bolt: app mentions and DMs, answered in a thread; follow-ups in a thread the bot
  * is part of need no mention. Socket Mode when an app token is set, else the HTTP receiver
  * (signature verification on).
  */
-export function createSlackAdapter(ctx: BotContext): SlackAdapter {
+export function createSlackAdapter(ctx: BotContext, opts: SlackOptions = {}): SlackAdapter {
   const { slack } = ctx.config;
+  // Test-only, for tests that run the bot through the real CLI process; not a user setting.
+  const apiUrl = opts.apiUrl ?? process.env.UNDERSTUDY_TEST_SLACK_API_URL;
   const socketMode = Boolean(slack.appToken);
   const app = new App({
     token: slack.botToken,
@@ -45,7 +52,7 @@ export function createSlackAdapter(ctx: BotContext): SlackAdapter {
     appToken: slack.appToken,
     socketMode,
     logLevel: LogLevel.WARN,
-    clientOptions: slack.apiUrl ? { slackApiUrl: slack.apiUrl } : undefined,
+    clientOptions: apiUrl ? { slackApiUrl: apiUrl } : undefined,
   });
   const deliveries = new SeenKeys();
   const botThreads = new SeenKeys(24 * 3_600_000);

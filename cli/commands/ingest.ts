@@ -1,7 +1,8 @@
 import { existsSync, lstatSync } from 'node:fs';
 import { Command } from 'commander';
+import type { Config } from '../../config/index.ts';
 import { disposeModels } from '../../models/index.ts';
-import { MissingPathError, openRetriever, type IngestSummary } from '../../retrieval/index.ts';
+import { MissingPathError, openRetriever, type IngestSummary, type Retriever } from '../../retrieval/index.ts';
 import { configFor } from '../context.ts';
 import { progressReporter } from '../progress.ts';
 
@@ -15,6 +16,25 @@ export function summaryLine(s: IngestSummary): string {
   );
 }
 
+/** Fails at once on a path that is not there, before Chroma starts and the model loads. */
+export function checkPaths(paths: string[]): void {
+  const missing = paths.filter((p) => !exists(p));
+  if (missing.length) throw new MissingPathError(`no such file or directory: ${missing.join(', ')}`);
+}
+
+/** Ingests into `chroma.collection` with a progress bar, then prints what was skipped and a summary line. */
+export async function ingestWithProgress(config: Config, retriever: Retriever, paths: string[]): Promise<void> {
+  const progress = progressReporter('embedding', 'chunks');
+  try {
+    const summary = await retriever.ingest(paths, { onProgress: progress.update });
+    progress.stop();
+    for (const s of summary.skipped) console.error(`skipped ${s.path}: ${s.reason}`);
+    console.log(`${config.chroma.collection}: ${summaryLine(summary)}`);
+  } finally {
+    progress.stop();
+  }
+}
+
 export function ingestCommand(program: Command): void {
   program
     .command('ingest')
@@ -23,18 +43,11 @@ export function ingestCommand(program: Command): void {
     .option('--collection <name>', 'the Chroma collection (default: chroma.collection)')
     .action(async (paths: string[], opts: { collection?: string }, cmd: Command) => {
       const config = configFor(cmd, { 'chroma.collection': opts.collection });
-      // Checked before starting Chroma and loading the model, so a typo fails at once.
-      const missing = paths.filter((p) => !exists(p));
-      if (missing.length) throw new MissingPathError(`no such file or directory: ${missing.join(', ')}`);
+      checkPaths(paths);
       const retriever = await openRetriever(config);
-      const progress = progressReporter('embedding', 'chunks');
       try {
-        const summary = await retriever.ingest(paths, { onProgress: progress.update });
-        progress.stop();
-        for (const s of summary.skipped) console.error(`skipped ${s.path}: ${s.reason}`);
-        console.log(`${config.chroma.collection}: ${summaryLine(summary)}`);
+        await ingestWithProgress(config, retriever, paths);
       } finally {
-        progress.stop();
         await retriever.close();
         await disposeModels();
       }

@@ -19,6 +19,6 @@ test('`understudy chat` answers from piped stdin through the real agent and exit
   assert.equal(code, 0, `exit code; stderr:\n${err.slice(-2000)}`);
   assert.match(out, /understudy chat/);
   assert.match(out, /… Thinking… step 1 of 2/);
-  assert.match(out, /— Answered by the (student|teacher)/);
+  assert.match(out, /— Answered by the (student|teacher) model in /);
   assert.match(out, /👍 recorded, thanks\./);
 });

@@ -19,8 +19,8 @@ describe('Discord adapter (real discord.js, local REST + gateway)', () => {
 
   before(async () => {
     discord = await new FakeDiscord().start();
-    const config = configSchema.parse({ discord: { token: 'test-token', applicationId: APP_ID, apiUrl: discord.url } });
-    bot = createDiscordAdapter(createBotContext(config, answerer, quietLog));
+    const config = configSchema.parse({ discord: { token: 'test-token', applicationId: APP_ID } });
+    bot = createDiscordAdapter(createBotContext(config, answerer, quietLog), { apiUrl: discord.url });
     await bot.start();
   });
   after(async () => {
@@ -48,7 +48,7 @@ describe('Discord adapter (real discord.js, local REST + gateway)', () => {
     assert.ok(discord.callsTo('POST', new RegExp(`^/channels/${threadId}/typing$`)).length >= 1, 'typing indicator');
     const embeds = answer.body?.embeds as { title: string; description: string; footer: { text: string } }[];
     assert.match(embeds[0]!.description, /Handbook: Vacation \(docs\/handbook\/vacation.md\)/);
-    assert.match(embeds[0]!.footer.text, /Answered by the student/);
+    assert.match(embeds[0]!.footer.text, /^Answered by the student model in 1\.2 s · 2 sources$/);
     const ids = (answer.body?.components as Component[])[0]!.components!.map((c) => c.custom_id);
     assert.deepEqual(ids.map((i) => i.split(':').slice(0, 2).join(':')), ['feedback:up', 'feedback:down']);
     assert.equal(answerer.asks.at(-1)?.surface, 'discord');

@@ -13,7 +13,7 @@ const agentReady = existsSync(path.join(repoRoot, 'agent/index.ts'));
 test('`understudy serve` runs the configured Slack bot and the admin UI in one process, and stops on SIGTERM', { skip: !agentReady && 'agent/index.ts is not there yet', timeout: 240_000 }, async () => {
   const api = await new FakeSlackApi().start();
   const env = {
-    ...process.env, SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: SECRET, UNDERSTUDY_SLACK_PORT: '0', UNDERSTUDY_SLACK_API_URL: api.url,
+    ...process.env, SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: SECRET, UNDERSTUDY_SLACK_PORT: '0', UNDERSTUDY_TEST_SLACK_API_URL: api.url,
     UNDERSTUDY_ADMIN_PASSWORD: 'correct-horse', UNDERSTUDY_ADMIN_PORT: '0',
   };
   const child = spawn(process.execPath, ['--import', 'tsx', 'cli/main.ts', '--config', tinyConfigFile(), 'serve'], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -10,8 +10,8 @@ import { quietLog } from './fixtures/slack-app.ts';
 test('Socket Mode: opens the connection with the app token, acks envelopes, answers once per event', async () => {
   const api = await new FakeSlackApi().start();
   const answerer = new ScriptedAnswerer();
-  const config = configSchema.parse({ slack: { botToken: 'xoxb-test', appToken: 'xapp-test', apiUrl: api.url } });
-  const slack = createSlackAdapter(createBotContext(config, answerer, quietLog));
+  const config = configSchema.parse({ slack: { botToken: 'xoxb-test', appToken: 'xapp-test' } });
+  const slack = createSlackAdapter(createBotContext(config, answerer, quietLog), { apiUrl: api.url });
   try {
     await slack.start();
     const open = await api.waitFor(() => api.callsTo('apps.connections.open')[0], 'apps.connections.open');

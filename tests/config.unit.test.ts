@@ -37,6 +37,8 @@ test('unknown keys in the file are rejected, not ignored', () => {
   const file = path.join(dir, 'c.json');
   writeFileSync(file, JSON.stringify({ agent: { maxStep: 3 } }));
   assert.throws(() => loadConfig({ file, env: {} }), /Unrecognized key/);
+  writeFileSync(file, JSON.stringify({ slack: { apiUrl: 'http://127.0.0.1:1/api/' } }));
+  assert.throws(() => loadConfig({ file, env: {} }), /slack .*Unrecognized key.*'apiUrl'/, 'the Web API base is a test override, not a setting');
 });
 
 test('unreadable or malformed config files give a clear error', () => {

@@ -18,7 +18,7 @@ test('the console chat shows progress, the answer, sources; /down gets the teach
   await chat.done;
   assert.match(text, /… Thinking… step 1 of 2/);
   assert.match(text, /… Searching the docs for “how do I deploy\?”/);
-  assert.match(text, /Answer to: how do I deploy\?\n— Answered by the student \(student-test\)/);
+  assert.match(text, /Answer to: how do I deploy\?\n— Answered by the student model in 1\.2 s · 2 sources\n/);
   assert.match(text, /Sources:\n {2}• Handbook: Vacation \(docs\/handbook\/vacation.md\)/);
   assert.match(text, /👎 recorded, thanks.\nThe teacher's answer:\nTeacher re-answer for student-1/);
   assert.equal(answerer.asks[1]?.forceTeacher, true);
