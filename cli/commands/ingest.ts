@@ -1,6 +1,6 @@
 import { existsSync, lstatSync } from 'node:fs';
 import { Command } from 'commander';
-import { disposeModels } from '../../models/index.ts';
+import { disposeModels } from '../../engine/index.ts';
 import { MissingPathError, openRetriever, type IngestSummary } from '../../retrieval/index.ts';
 import { configFor } from '../context.ts';
 import { progressReporter } from '../progress.ts';
