@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { readDataset } from '../agent/eval.ts';
 import { runQuestion } from '../agent/run.ts';
-import { loadStudent } from '../agent/student.ts';
+import { loadStudent } from '../agent/index.ts';
 import { loadConfig, repoRoot } from '../config/index.ts';
 import { disposeModels } from '../engine/index.ts';
 import { Sandbox } from '../sandbox/index.ts';

@@ -26,7 +26,7 @@ import { greedyShare } from '../agent/greedy-check.ts';
 import type { ChatTurn } from '../agent/llm.ts';
 import { studentSystemPrompt, taskMessage } from '../agent/prompts.ts';
 import { STOPPED } from '../agent/sag.ts';
-import { loadStudent } from '../agent/student.ts';
+import { loadStudent } from '../agent/index.ts';
 import { loadConfig, repoRoot } from '../config/index.ts';
 import { contextOptions, disposeModels, loadModel, sharedLlama, type LocalModel } from '../engine/index.ts';
 import { DecodeRounds } from '../engine/decode-rounds.ts';

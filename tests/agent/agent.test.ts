@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { AgentAnswerer, APOLOGY } from '../../agent/answerer.ts';
-import { loadStudent } from '../../agent/student.ts';
+import { loadStudent } from '../../agent/index.ts';
 import type { LocalModel } from '../../engine/index.ts';
 import { createTeacher, type Teacher } from '../../agent/teacher.ts';
 import type { Config } from '../../config/index.ts';

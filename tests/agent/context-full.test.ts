@@ -6,7 +6,7 @@ import { ContextFullError, contextFullOf } from '../../agent/context-full.ts';
 import type { ActionModel, ChatTurn, GenerateOptions, Generation } from '../../agent/llm.ts';
 import { decide } from '../../agent/router.ts';
 import { runQuestion } from '../../agent/run.ts';
-import { loadStudent } from '../../agent/student.ts';
+import { loadStudent } from '../../agent/index.ts';
 import type { LocalModel } from '../../engine/index.ts';
 import { TeacherUnavailableError } from '../../agent/teacher.ts';
 import { disposeModels } from '../../engine/index.ts';
