@@ -2,7 +2,7 @@
 # llama.cpp backend built from its bundled source for CUDA_ARCHITECTURES (90 = H100/H200), by the
 # same `deploy/gpu-node.sh build` step that runs on a bare GPU host (it first adds the kvUnified and
 # backendTopK context options and native decode rounds to node-llama-cpp, and bounds llama.cpp's
-# per-batch sequence checks: deploy/patch-node-llama-cpp.mjs). Run it with `--gpus all`.
+# per-batch sequence checks: engine/patch-node-llama-cpp.mjs). Run it with `--gpus all`.
 FROM nvidia/cuda:13.0.1-devel-ubuntu24.04 AS gpu
 ARG CUDA_ARCHITECTURES=90
 COPY --from=node:22-bookworm /usr/local/bin/node /usr/local/bin/node
@@ -25,7 +25,7 @@ ENTRYPOINT ["node", "bin/understudy.js"]
 CMD ["serve"]
 
 # CPU image (the default target): Node 22, the Python venv for Chroma, the default models fetched at
-# build time, and node-llama-cpp's addon with native decode rounds (setup's deploy/build-addon.sh).
+# build time, and node-llama-cpp's addon with native decode rounds (setup's engine/build-addon.sh).
 FROM node:22-bookworm AS cpu
 RUN apt-get update && apt-get install -y --no-install-recommends python3 python3-venv build-essential \
     && rm -rf /var/lib/apt/lists/*

@@ -1,21 +1,6 @@
-/**
- * The conversation no longer fits the model's context (prompt plus room for the reply). The model
- * adapter throws it before generating anything; the agent loop ends the run with outcome
- * `context_full` and keeps the steps done so far.
- */
-export class ContextFullError extends Error {
-  override readonly name = 'ContextFullError';
+import { ContextFullError } from '../engine/index.ts';
 
-  constructor(
-    /** Tokens of the rendered conversation. */
-    readonly promptTokens: number,
-    /** The reply's token budget that had to fit after it. */
-    readonly replyTokens: number,
-    readonly contextSize: number,
-  ) {
-    super(`the conversation (${promptTokens} tokens) no longer fits the model's context (${contextSize}) with room for a ${replyTokens}-token reply`);
-  }
-}
+export { ContextFullError };
 
 /**
  * The ContextFullError behind an error, if any: the error itself or one of its causes (the local

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Config } from '../config/index.ts';
+import type { LocalModel } from '../engine/index.ts';
 import type { Retriever } from '../retrieval/index.ts';
 import { Sandbox } from '../sandbox/index.ts';
 import { deliverTeacher } from './deliver.ts';
@@ -10,7 +11,7 @@ import type { AgentRun } from './loop.ts';
 import { cotSystemPrompt } from './prompts.ts';
 import { decide } from './router.ts';
 import { runQuestion } from './run.ts';
-import { LlamaActionModel } from './student.ts';
+import { loadStudent } from './student.ts';
 import { createTeacher, invokeTeacher, type Teacher } from './teacher.ts';
 import { runTeacher } from './teacher-run.ts';
 
@@ -91,12 +92,12 @@ export function ofTeacher(config: Config, item: EvalItem, run: AgentRun, grounde
 /** Runs every question in one mode and grades it; the nightly gate and `understudy eval` share this. */
 export async function runEval(config: Config, o: EvalOptions): Promise<EvalReport> {
   const startedAt = new Date().toISOString();
-  let student: LlamaActionModel | null = null;
+  let student: LocalModel | null = null;
   let teacher: Teacher | null = null;
   try {
     const parallel = o.parallel ?? 1;
     const sandboxReady = o.mode === 'cot' ? undefined : Sandbox.warmUp(config.sandbox.memoryMb);
-    if (o.mode === 'student' || o.mode === 'routed') student = await LlamaActionModel.create(config, 'student', o.sagN, parallel);
+    if (o.mode === 'student' || o.mode === 'routed') student = await loadStudent(config, o.sagN, parallel);
     if (o.mode !== 'student') {
       teacher = await createTeacher(config);
       if (!teacher) throw Object.assign(new Error(`eval --mode ${o.mode} needs a teacher; teacher.provider is 'none'`), { userFacing: true });

@@ -4,7 +4,7 @@ import { openStore } from '../store/index.ts';
 import { Sandbox } from '../sandbox/index.ts';
 import type { LogStore } from '../store/types.ts';
 import { AgentAnswerer } from './answerer.ts';
-import { LlamaActionModel } from './student.ts';
+import { loadStudent } from './student.ts';
 import { createTeacher, type Teacher } from './teacher.ts';
 import type { Answerer } from './types.ts';
 
@@ -16,6 +16,7 @@ export { NOT_IN_DOCS } from './deliver.ts';
 export { runTeacher, type TeacherRun } from './teacher-run.ts';
 export type { FirstThoughtMode } from './first-thought.ts';
 export { isAbstention } from './abstain.ts';
+export { loadStudent } from './student.ts';
 
 export interface AgentDeps {
   /** Shared instances; the agent opens its own (and closes them) when absent. */
@@ -57,7 +58,7 @@ export async function createAgent(config: Config, deps: AgentDeps = {}): Promise
   const { log, store, retriever } = await openAgentDeps(config, deps);
   // The sandbox process starts while the student loads, so the first question does not wait for it.
   const sandboxReady = Sandbox.warmUp(config.sandbox.memoryMb);
-  const student = await LlamaActionModel.create(config, 'student', config.agent.sagN, config.agent.parallel);
+  const student = await loadStudent(config, config.agent.sagN, config.agent.parallel);
   await sandboxReady;
   let teacher: Promise<Teacher | null> | undefined;
   const answerer = new AgentAnswerer({

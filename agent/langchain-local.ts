@@ -2,10 +2,10 @@ import { BaseChatModel, type BaseChatModelCallOptions, type BaseChatModelParams 
 import { AIMessage, type BaseMessage } from '@langchain/core/messages';
 import type { ChatResult } from '@langchain/core/outputs';
 import type { ChatTurn } from './llm.ts';
-import type { LlamaActionModel } from './student.ts';
+import type { LocalModel } from '../engine/index.ts';
 
 export interface ChatLlamaCppParams extends BaseChatModelParams {
-  model: LlamaActionModel;
+  model: LocalModel;
   maxTokens: number;
   temperature?: number;
 }
@@ -21,7 +21,7 @@ function turnOf(m: BaseMessage): ChatTurn {
  * A trailing AI message is continued, not answered (the first-thought prefix relies on it).
  */
 export class ChatLlamaCpp extends BaseChatModel<BaseChatModelCallOptions> {
-  readonly llama: LlamaActionModel;
+  readonly llama: LocalModel;
   readonly maxTokens: number;
   readonly temperature: number;
 

@@ -1,48 +1,10 @@
-/** One turn of the conversation the agent loop keeps with its model. */
-export interface ChatTurn {
-  role: 'system' | 'user' | 'assistant';
-  content: string;
-}
+import type { ChatTurn, GenerateOptions, Generation } from '../engine/index.ts';
 
-export interface GenerateOptions {
-  /** How many candidates to sample from the same prompt (SAG); 1 for a plain step. */
-  n: number;
-  maxTokens: number;
-  temperature: number;
-  topP: number;
-  stop: string[];
-  /** Text the assistant turn starts with; candidates continue it (not included in `texts`). */
-  prefix?: string;
-  signal?: AbortSignal;
-  /** SAG: candidate `index` has finished decoding (not called for one cut short by `enough`). */
-  onCandidate?: (index: number, text: string) => void;
-  /** SAG early stop: once aborted, the candidates still decoding stop; their texts come back cut short. */
-  enough?: AbortSignal;
-}
+export { cutAtStop, type ChatTurn, type GenerateOptions, type Generation } from '../engine/index.ts';
 
-export interface Generation {
-  /** The continuation of each candidate, cut before the stop sequence. */
-  texts: string[];
-  promptTokens: number;
-  completionTokens: number;
-  /** The model's own time: prompt evaluation and token generation (the bench compares wall time to this). */
-  prefillMs: number;
-  decodeMs: number;
-}
-
-/** What the agent loop needs from a model, the student (llama.cpp) or the teacher (langchain). */
+/** What the agent loop needs from a model, the local one (engine/) or the teacher (langchain). */
 export interface ActionModel {
   readonly name: string;
   readonly adapter: string | null;
   generate(turns: ChatTurn[], opts: GenerateOptions): Promise<Generation>;
-}
-
-/** Cuts a text before the first stop sequence. */
-export function cutAtStop(text: string, stop: string[]): { text: string; stopped: boolean } {
-  let cut = -1;
-  for (const s of stop) {
-    const i = text.indexOf(s);
-    if (i >= 0 && (cut < 0 || i < cut)) cut = i;
-  }
-  return cut < 0 ? { text, stopped: false } : { text: text.slice(0, cut), stopped: true };
 }

@@ -3,7 +3,7 @@ import { AIMessage, HumanMessage, SystemMessage, type BaseMessage } from '@langc
 import type { Config } from '../config/index.ts';
 import { ChatLlamaCpp } from './langchain-local.ts';
 import { cutAtStop, type ActionModel, type ChatTurn, type GenerateOptions, type Generation } from './llm.ts';
-import { LlamaActionModel } from './student.ts';
+import { LocalModel } from '../engine/index.ts';
 
 /** The teacher could not be reached (timeout, 429, 5xx, refused connection): the router falls back. */
 export class TeacherUnavailableError extends Error {}
@@ -23,7 +23,7 @@ export async function createTeacher(config: Config): Promise<Teacher | null> {
     case 'none':
       return null;
     case 'local': {
-      const llama = await LlamaActionModel.create(config, 'teacher', 1);
+      const llama = await LocalModel.load(config, { model: config.models.teacher, sequences: 1 });
       return { chat: new ChatLlamaCpp({ model: llama, maxTokens }), name: config.models.teacher, close: () => llama.close() };
     }
     case 'openai': {

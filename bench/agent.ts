@@ -2,13 +2,13 @@
 //   SAG step time with N=8 over N=1 (goal ≤ 1.5×), end-to-end wall over the model's own
 //   prefill+decode time (goal ≤ 1.10×), and tokens/s.
 // BENCH_QUESTIONS (default 3) and BENCH_MAX_TOKENS (default 128) keep it short on a small CPU;
-// the config's env variables apply (e.g. UNDERSTUDY_AGENT_THREADS=1 on a busy shared machine).
+// the config's env variables apply (e.g. UNDERSTUDY_ENGINE_THREADS=1 on a busy shared machine).
 import path from 'node:path';
 import { readDataset } from '../agent/eval.ts';
 import { runQuestion } from '../agent/run.ts';
-import { LlamaActionModel } from '../agent/student.ts';
+import { loadStudent } from '../agent/index.ts';
 import { loadConfig, repoRoot } from '../config/index.ts';
-import { disposeModels } from '../models/index.ts';
+import { disposeModels } from '../engine/index.ts';
 import { Sandbox } from '../sandbox/index.ts';
 
 const shared = process.env.UNDERSTUDY_SHARED_DATA ?? path.resolve(repoRoot, '../shared/data');
@@ -19,7 +19,7 @@ const config = loadConfig({ overrides: { 'agent.maxSteps': 1, 'agent.maxTokensPe
 const items = readDataset(path.join(shared, 'math', 'gsm8k_dev.jsonl'), { limit: count });
 // As createAgent does: the sandbox process starts beside the model, not in the first question.
 const sandboxReady = Sandbox.warmUp(config.sandbox.memoryMb);
-const student = await LlamaActionModel.create(config, 'student', N);
+const student = await loadStudent(config, N);
 await sandboxReady;
 
 interface Totals {
@@ -56,5 +56,5 @@ const rows: [string, string, string][] = [
   ['mean first-step time N=1', `${(one.step / items.length / 1000).toFixed(1)} s`, ''],
   [`mean first-step time N=${N}`, `${(many.step / items.length / 1000).toFixed(1)} s`, ''],
 ];
-console.log(`bench:agent — ${items.length} GSM8K-dev questions, student ${student.name}, max ${maxTokens} tokens/step, threads ${config.agent.threads || 'auto'}`);
+console.log(`bench:agent — ${items.length} GSM8K-dev questions, student ${student.name}, max ${maxTokens} tokens/step, threads ${config.engine.threads || 'auto'}`);
 for (const [what, value, goal] of rows) console.log(`${what.padEnd(48)} ${value.padStart(9)}  ${goal}`);

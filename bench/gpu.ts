@@ -26,10 +26,12 @@ import { greedyShare } from '../agent/greedy-check.ts';
 import type { ChatTurn } from '../agent/llm.ts';
 import { studentSystemPrompt, taskMessage } from '../agent/prompts.ts';
 import { STOPPED } from '../agent/sag.ts';
-import { LlamaActionModel } from '../agent/student.ts';
-import { DecodeRounds } from '../agent/decode-rounds.ts';
+import { loadStudent } from '../agent/index.ts';
 import { loadConfig, repoRoot } from '../config/index.ts';
-import { contextOptions, disposeModels, loadModel, resolveModel, sharedLlama } from '../models/index.ts';
+import { contextOptions, disposeModels, loadModel, sharedLlama, type LocalModel } from '../engine/index.ts';
+import { DecodeRounds } from '../engine/decode-rounds.ts';
+import { timeAddonCalls } from '../engine/internals.ts';
+import { resolveModel } from '../models/index.ts';
 import { percentile } from '../admin/stats.ts';
 
 const shared = process.env.UNDERSTUDY_SHARED_DATA ?? path.resolve(repoRoot, '../shared/data');
@@ -42,7 +44,7 @@ const contextExtras = contextOptions(config);
 // Runs of consecutive sequence ids are llama.cpp's passes with a KV stream per sequence; with a unified cache a round is one pass.
 const passes = contextExtras.kvUnified ? 'id runs (passes if kvUnified has no effect)' : 'llama.cpp passes';
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
-type Rounds = LlamaActionModel['roundStats'];
+type Rounds = LocalModel['roundStats'];
 const perRound = (r: Rounds) => `${(r.requests / r.rounds).toFixed(2)} / ${(r.idRuns / r.rounds).toFixed(2)}`;
 const noRounds = (): Rounds => ({ rounds: 0, requests: 0, idRuns: 0, busyMs: 0 });
 /** Adds the decode rounds between two readings of a model's roundStats to `into`. */
@@ -58,7 +60,7 @@ function addRounds(into: Rounds, before: Rounds, after: Rounds): Rounds {
 async function llamaTool(tool: 'llama-bench' | 'llama-batched-bench', args: string[]): Promise<string> {
   const bin = (tool === 'llama-bench' ? process.env.LLAMA_BENCH : process.env.LLAMA_BATCHED_BENCH) ?? tool;
   // The student's thread count where one is configured: on a CPU backend, threads set the speed.
-  const threads = config.agent.threads > 0 ? ['-t', String(config.agent.threads)] : [];
+  const threads = config.engine.threads > 0 ? ['-t', String(config.engine.threads)] : [];
   const run = spawnSync(bin, ['-m', await resolveModel(config, config.models.student), '-ngl', '99', ...threads, ...args], { encoding: 'utf8', maxBuffer: 1 << 24 });
   if (run.status !== 0) throw new Error(`${tool} failed: ${run.stderr || run.error}`);
   return run.stdout;
@@ -73,7 +75,7 @@ async function decode(): Promise<Row[]> {
   const llamaTs = bench[0]!.avg_ts;
   const prompts = ['Write a long story about a lighthouse keeper.', 'Explain in detail how a compiler works.', 'Describe the history of Rome at length.'];
   const ours = async (nativeDecode: boolean) => {
-    const model = await LlamaActionModel.create({ ...config, agent: { ...config.agent, nativeDecode } }, 'student', 1);
+    const model = await loadStudent({ ...config, engine: { ...config.engine, nativeDecode } }, 1);
     const rates: number[] = [];
     for (const p of [prompts[0]!, ...prompts]) {
       await model.clearCache();
@@ -238,7 +240,7 @@ async function timeRounds({ sequences, ids, tokens, sampled, context: extras, in
  * Where a decode round's time goes, at N=1 (greedy) and N=8 (sampled), on understudy's own decode
  * path: llama.cpp's decode, node-llama-cpp's native sampling (a copy of the whole vocabulary's
  * logits per sequence, then the sampler chain) and the rest (JS, thread hand-offs). Diagnostic
- * only: it times calls on node-llama-cpp's internal native context (`_ctx`), which may change.
+ * only: it times calls on node-llama-cpp's internal addon context (engine/internals.ts), which may change.
  */
 async function split(): Promise<Row[]> {
   const rows: Row[] = [];
@@ -246,18 +248,7 @@ async function split(): Promise<Row[]> {
   for (const [n, topK] of [1, N].flatMap((n) => [...new Set([0, contextExtras.backendTopK])].map((k) => [n, k] as const))) {
     const t = { decode: 0, sample: 0 };
     const instrument = (context: LlamaContext) => {
-      const native = (context as unknown as { _ctx: Record<string, unknown> })._ctx;
-      const timed = (name: 'decode' | 'sample', fn: (...a: unknown[]) => Promise<unknown>) => async (...a: unknown[]) => {
-        const s = performance.now();
-        try { return await fn.apply(native, a); } finally { t[name] += performance.now() - s; }
-      };
-      const wrap: Record<string, unknown> = {
-        decodeBatch: timed('decode', native.decodeBatch as () => Promise<unknown>),
-        sampleToken: timed('sample', native.sampleToken as () => Promise<unknown>),
-      };
-      (context as unknown as { _ctx: unknown })._ctx = new Proxy(native, {
-        get: (o, k: string) => wrap[k] ?? (typeof o[k] === 'function' ? (o[k] as Function).bind(o) : o[k]),
-      });
+      timeAddonCalls(context, ['decodeBatch', 'sampleToken'], (name, ms) => (t[name === 'decodeBatch' ? 'decode' : 'sample'] += ms));
       return () => Object.assign(t, { decode: 0, sample: 0 });
     };
     const ids = Array.from({ length: n }, (_, i) => i);
@@ -290,7 +281,7 @@ async function gaps(): Promise<Row[]> {
  * the first question's candidates on stderr, show the batched candidates are sane text.
  */
 async function sag(): Promise<Row[]> {
-  const model = await LlamaActionModel.create(config, 'student', N);
+  const model = await loadStudent(config, N);
   const oneStep = { ...config, agent: { ...config.agent, maxSteps: 1 } };
   const step: Record<number, number[]> = { 1: [], [N]: [] };
   const agreement: number[] = [];
@@ -324,11 +315,10 @@ async function sag(): Promise<Row[]> {
 /**
  * Batching: greedy SAG candidates of a real agent step, decoded in one batch, checked against a
  * one-sequence re-evaluation (agent/greedy-check.ts). A llama.cpp build whose multi-sequence
- * batches garble text scores far below 95%; then run with agent.batchedDecode=false.
+ * batches garble text scores far below 95%: such a build is not fit to serve SAG.
  */
 async function batching(): Promise<Row[]> {
-  const batched = { ...config, agent: { ...config.agent, batchedDecode: true } };
-  const model = await LlamaActionModel.create(batched, 'student', N);
+  const model = await loadStudent(config, N);
   const step: ChatTurn[] = [
     { role: 'system', content: studentSystemPrompt(config.agent.maxSteps) },
     { role: 'user', content: taskMessage(items[0]!.question) },
@@ -343,7 +333,7 @@ async function batching(): Promise<Row[]> {
   for (const text of g.texts) shares.push(await greedyShare(seq, prompt, llama.tokenize(text)));
   await scoring.dispose();
   const worst = Math.min(...shares);
-  if (worst < 0.95) console.error(`batched decode garbles text on this build (worst candidate ${(100 * worst).toFixed(0)}% greedy): use agent.batchedDecode=false`);
+  if (worst < 0.95) console.error(`batched decode garbles text on this build (worst candidate ${(100 * worst).toFixed(0)}% greedy)`);
   return [[`batched greedy candidates that are greedy text (worst of ${N})`, `${(100 * worst).toFixed(0)}%`, '≥ 95%']];
 }
 
@@ -351,7 +341,7 @@ async function batching(): Promise<Row[]> {
 async function throughput(): Promise<Row[]> {
   const rows: Row[] = [];
   for (const n of [1, N]) {
-    const pool = await LlamaActionModel.create(config, 'student', n, items.length);
+    const pool = await loadStudent(config, n, items.length);
     const ask = (item: (typeof items)[number]) => runQuestion(config, null, 'student', pool, { question: item.question }, n);
     const timed = async (run: () => Promise<{ completionTokens: number }[]>) => {
       const before = pool.roundStats;

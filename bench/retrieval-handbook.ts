@@ -7,7 +7,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { normalizeAnswer } from '../agent/normalize.ts';
 import { loadConfig, repoRoot } from '../config/index.ts';
-import { disposeModels } from '../models/index.ts';
+import { disposeModels } from '../engine/index.ts';
 import { openRetriever } from '../retrieval/index.ts';
 
 interface Row {

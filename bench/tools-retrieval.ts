@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadConfig, repoRoot } from '../config/index.ts';
-import { disposeModels } from '../models/index.ts';
+import { disposeModels } from '../engine/index.ts';
 import { openRetriever } from '../retrieval/index.ts';
 import { percentile } from '../admin/stats.ts';
 

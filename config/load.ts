@@ -15,6 +15,16 @@ const ENV_ALIASES: Record<string, string> = {
   DISCORD_APPLICATION_ID: 'discord.applicationId',
 };
 
+/** Keys that moved or went, and what a config that still sets one is told. */
+const RETIRED: Record<string, string> = {
+  'agent.threads': 'agent.threads moved to engine.threads',
+  'agent.nativeDecode': 'agent.nativeDecode moved to engine.nativeDecode',
+  'agent.kvUnified': 'agent.kvUnified moved to engine.kvUnified',
+  'agent.backendTopK': 'agent.backendTopK moved to engine.backendTopK',
+  'distill.threads': 'distill.threads moved to engine.jobThreads',
+  'agent.batchedDecode': 'agent.batchedDecode was removed (candidates always decode in shared batches)',
+};
+
 /** `agent.maxSteps` <-> `UNDERSTUDY_AGENT_MAX_STEPS`. */
 export function envNameFor(pathKey: string): string {
   return 'UNDERSTUDY_' + pathKey.split('.').map((p) => p.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase()).join('_');
@@ -56,11 +66,19 @@ function readFileConfig(file: string): Record<string, unknown> {
 }
 
 function formatIssues(error: z.ZodError, sources: Map<string, string>): string {
+  const line = (key: string, message: string) => `  ${key || '(root)'} (from ${sources.get(key) ?? 'config'}): ${message}`;
   return error.issues
-    .map((i) => {
+    .flatMap((i) => {
       const key = i.path.join('.');
-      const from = sources.get(key) ?? 'config';
-      return `  ${key || '(root)'} (from ${from}): ${i.message}`;
+      if (i.code !== 'unrecognized_keys') return [line(key, i.message)];
+      // A retired key gets its own line saying where it went; other unknown keys keep zod's.
+      const full = (k: string) => (key ? `${key}.${k}` : k);
+      const retired = i.keys.filter((k) => RETIRED[full(k)]);
+      const unknown = i.keys.filter((k) => !RETIRED[full(k)]);
+      return [
+        ...retired.map((k) => line(full(k), RETIRED[full(k)]!)),
+        ...(unknown.length ? [line(key, `Unrecognized key(s) in object: ${unknown.map((k) => `'${k}'`).join(', ')}`)] : []),
+      ];
     })
     .join('\n');
 }
@@ -74,13 +92,21 @@ export function loadConfig(opts: { file?: string; env?: NodeJS.ProcessEnv; overr
   const file = opts.file ?? env.UNDERSTUDY_CONFIG ?? (existsSync('understudy.config.json') ? 'understudy.config.json' : undefined);
   const raw: Record<string, unknown> = file ? readFileConfig(path.resolve(file)) : {};
   const sources = new Map<string, string>();
-  for (const leaf of leafPaths(configSchema)) sources.set(leaf, file ?? 'defaults');
+  for (const leaf of [...leafPaths(configSchema), ...Object.keys(RETIRED)]) sources.set(leaf, file ?? 'defaults');
 
   for (const leaf of leafPaths(configSchema)) {
     const name = envNameFor(leaf);
     if (env[name] !== undefined && env[name] !== '') {
       setPath(raw, leaf, parseEnvValue(env[name]!));
       sources.set(leaf, `$${name}`);
+    }
+  }
+  // A retired key's variable is no leaf any more: it is set where it was, to be rejected with its new place.
+  for (const old of Object.keys(RETIRED)) {
+    const name = envNameFor(old);
+    if (env[name] !== undefined && env[name] !== '') {
+      setPath(raw, old, parseEnvValue(env[name]!));
+      sources.set(old, `$${name}`);
     }
   }
   for (const [name, leaf] of Object.entries(ENV_ALIASES)) {

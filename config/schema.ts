@@ -56,20 +56,22 @@ export const configSchema = z
         searchK: z.number().int().min(1).max(50).default(3),
         /** A question the documents may answer (router.relevance) opens with a search for the question itself, run as the agent's first step (agent/opening.ts). */
         searchFirst: z.boolean().default(true),
-        /** llama.cpp threads for the student and the local teacher; 0 = node-llama-cpp's default, at most one per CPU core. Use 1 on a busy shared CPU, where spinning threads stall each other. */
-        threads: z.number().int().min(0).max(256).default(0),
         /** Questions whose conversations the student keeps cached at once. Each adds sagN × models.contextSize tokens of KV cache. */
         parallel: z.number().int().min(1).max(64).default(1),
-        /**
-         * Decode SAG candidates and concurrent questions in shared llama.cpp batches (true), or one
-         * sequence at a time (false). false is for llama.cpp builds whose multi-sequence batches
-         * garble text: `npm run bench:gpu` (part `batching`) measures it.
-         */
-        batchedDecode: z.boolean().default(true),
+      })
+      .strict()
+      .default({}),
+    /** How node-llama-cpp runs the local models (engine/): tuning a lab sets, documented in docs/engine.md. */
+    engine: z
+      .object({
+        /** llama.cpp threads for the student and the local teacher; 0 = node-llama-cpp's default, at most one per CPU core. Use 1 on a busy shared CPU, where spinning threads stall each other. */
+        threads: z.number().int().min(0).max(256).default(0),
+        /** llama.cpp threads for the distillation job's own model runs (`distill generate`, the gate, bootstrap; the local teacher's too); 0 = engine.threads. 1 avoids thread-sync stalls on a busy CPU. */
+        jobThreads: z.number().int().min(0).default(0),
         /**
          * One KV cache for all sequences of a context, so llama.cpp decodes any set of them in one
          * pass. Takes effect only in an addon built by `deploy/gpu-node.sh build`, which patches
-         * node-llama-cpp (deploy/patch-node-llama-cpp.mjs); prebuilt addons ignore it.
+         * node-llama-cpp (engine/patch-node-llama-cpp.mjs); prebuilt addons ignore it.
          */
         kvUnified: z.boolean().default(true),
         /**
@@ -81,7 +83,7 @@ export const configSchema = z
         /**
          * Decode rounds run inside the addon (true), or through node-llama-cpp's own token loop,
          * which crosses into JavaScript twice per token (false). Takes effect in an addon built by
-         * deploy/build-addon.sh (setup runs it on CPU hosts) or `deploy/gpu-node.sh build`.
+         * engine/build-addon.sh (setup runs it on CPU hosts) or `deploy/gpu-node.sh build`.
          */
         nativeDecode: z.boolean().default(true),
       })
@@ -213,8 +215,6 @@ export const configSchema = z
         /** A Hugging Face checkpoint directory to train on instead of the student GGUF's dequantized weights. */
         baseModel: z.string().optional(),
         device: z.enum(['auto', 'cpu', 'cuda']).default('auto'),
-        /** llama.cpp threads for the harness's teacher/eval contexts (0: node-llama-cpp's choice); 1 avoids thread-sync stalls on a busy CPU. */
-        threads: z.number().int().min(0).default(0),
         lora: z
           .object({
             r: z.number().int().min(1).default(64),

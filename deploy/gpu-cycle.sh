@@ -125,9 +125,9 @@ run() {
   local trainer=$!
   phase build bash deploy/gpu-node.sh build || return 1
   wait "$trainer"
-  # A build whose batched multi-sequence decode garbles text runs everything after one sequence at a time.
+  # A build whose batched multi-sequence decode garbles text is not fit to serve SAG: nothing after it would mean anything.
   BENCH_PARTS=batching phase batching npm run -s bench:gpu
-  if grep -q 'batched decode garbles' "$W/batching.log"; then export UNDERSTUDY_AGENT_BATCHED_DECODE=false; echo "batched decode off"; fi
+  if grep -q 'batched decode garbles' "$W/batching.log"; then echo "batched decode garbles text on this build: stopping"; return 1; fi
   # Evals first: the results that must come back before the machine does.
   phase ingest ingest
   [[ -f "$W/train.done" ]] || { echo "no adapter: evaluating the base student only"; }
@@ -135,13 +135,13 @@ run() {
   [[ ${QUALITY:-0} == 1 ]] && phase quality quality
   BENCH_PARTS=${CYCLE_BENCH_PARTS:-decode,knobs,reference,split,gaps,sag,throughput} phase bench npm run -s bench:gpu
   # The same SAG and throughput rows, and #3's bench:agent, with decode rounds inside the addon and
-  # through node-llama-cpp's token loop (agent.nativeDecode).
-  UNDERSTUDY_AGENT_NATIVE_DECODE=false BENCH_PARTS=sag,throughput phase bench-loop npm run -s bench:gpu
+  # through node-llama-cpp's token loop (engine.nativeDecode).
+  UNDERSTUDY_ENGINE_NATIVE_DECODE=false BENCH_PARTS=sag,throughput phase bench-loop npm run -s bench:gpu
   BENCH_QUESTIONS=16 BENCH_MAX_TOKENS=256 phase agent npm run -s bench:agent
-  UNDERSTUDY_AGENT_NATIVE_DECODE=false BENCH_QUESTIONS=16 BENCH_MAX_TOKENS=256 phase agent-loop npm run -s bench:agent
+  UNDERSTUDY_ENGINE_NATIVE_DECODE=false BENCH_QUESTIONS=16 BENCH_MAX_TOKENS=256 phase agent-loop npm run -s bench:agent
   # The same SAG and throughput rows without the patched options and SAG early stop: node-llama-cpp as shipped
   # (one KV stream per sequence, all logits copied) and SAG waiting for all N candidates.
-  UNDERSTUDY_AGENT_KV_UNIFIED=false UNDERSTUDY_AGENT_BACKEND_TOP_K=0 UNDERSTUDY_AGENT_SAG_EARLY_STOP=false \
+  UNDERSTUDY_ENGINE_KV_UNIFIED=false UNDERSTUDY_ENGINE_BACKEND_TOP_K=0 UNDERSTUDY_AGENT_SAG_EARLY_STOP=false \
     BENCH_PARTS=sag,throughput phase bench-before npm run -s bench:gpu
   BENCH_PARTS=latency BENCH_EVAL_REPORTS=$(ls "$W"/eval-*.json | paste -sd,) phase latency npm run -s bench:gpu
   echo "== all done $(date +%T)"

@@ -9,7 +9,7 @@
 #                 PTX that the driver would JIT for minutes), plus llama-bench and llama-batched-bench
 #                 from the same build (CUDA_ARCHITECTURES=90 where no GPU is visible, e.g. in docker
 #                 build), after patching node-llama-cpp with two context options and native
-#                 decode rounds, and llama.cpp's per-batch sequence checks (deploy/patch-node-llama-cpp.mjs)
+#                 decode rounds, and llama.cpp's per-batch sequence checks (engine/patch-node-llama-cpp.mjs)
 #   env           print the exports that put this Node, the wheels and the data in use
 # GPU_STAGE (default $GPU_HOME/stage) keeps a second pack apart, e.g. `gpu-pack.sh --only teacher`
 # staged while the first one's job runs; install unpacks whatever its manifest holds.
@@ -78,7 +78,7 @@ case "${1:-}" in
       || node node_modules/node-llama-cpp/dist/cli/cli.js source download --skipBuild --noUsageExample
     # Adds the kvUnified and backendTopK context options and generateRounds, and bounds llama.cpp's
     # per-batch sequence checks (see the script); idempotent.
-    node deploy/patch-node-llama-cpp.mjs
+    node engine/patch-node-llama-cpp.mjs
     node node_modules/node-llama-cpp/dist/cli/cli.js source build --gpu cuda --noUsageExample 2>&1 | grep -v -E '^\s*$|%\s*$' | tail -20
     out=$(dirname "$(find node_modules/node-llama-cpp/llama/localBuilds -name 'libllama*.so' | head -1)")
     src=node_modules/node-llama-cpp/llama/llama.cpp

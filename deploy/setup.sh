@@ -37,7 +37,7 @@ else
   say "npm dependencies up to date"
 fi
 # node-llama-cpp's addon with native decode rounds, over its prebuilt llama.cpp (about 15 s on 2 cores, once).
-bash deploy/build-addon.sh
+bash engine/build-addon.sh
 
 # Python venv, keyed by the requirements' hash so a change builds a fresh one.
 VENV="$CACHE/venv-$(sha256sum deploy/requirements.txt | cut -c1-12)"

@@ -1,4 +1,3 @@
 export { manifest, type ManifestEntry } from './manifest.ts';
 export { resolveModel } from './resolve.ts';
-export { loadModel, sharedLlama, disposeModels, contextOptions } from './llama.ts';
 export { ModelFileError } from './verify.ts';

@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import type { LlamaEmbeddingContext } from 'node-llama-cpp';
 import type { Config } from '../config/index.ts';
-import { loadModel } from '../models/index.ts';
+import { loadModel } from '../engine/index.ts';
 
 export interface Embedder {
   embed(texts: string[], onDone?: (n: number) => void): Promise<number[][]>;

@@ -53,3 +53,22 @@ test('env names follow the config path', () => {
   assert.equal(envNameFor('agent.maxSteps'), 'UNDERSTUDY_AGENT_MAX_STEPS');
   assert.equal(envNameFor('models.studentAdapter'), 'UNDERSTUDY_MODELS_STUDENT_ADAPTER');
 });
+
+test('keys that moved to engine.* or went are rejected with their new place, from a file, the env or the command line', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'cfg-'));
+  const file = path.join(dir, 'c.json');
+  writeFileSync(file, JSON.stringify({ agent: { maxSteps: 3, kvUnified: false, batchedDecode: true, maxStep: 2 }, distill: { threads: 1 } }));
+  assert.throws(
+    () => loadConfig({ file, env: {} }),
+    (e: unknown) =>
+      e instanceof ConfigError &&
+      e.message.includes(`agent.kvUnified (from ${file}): agent.kvUnified moved to engine.kvUnified`) &&
+      e.message.includes('agent.batchedDecode was removed') &&
+      e.message.includes('distill.threads moved to engine.jobThreads') &&
+      /agent \(from .*\): Unrecognized key\(s\) in object: 'maxStep'$/m.test(e.message),
+  );
+  assert.throws(() => loadConfig({ env: { UNDERSTUDY_AGENT_THREADS: '1' } }), /agent\.threads \(from \$UNDERSTUDY_AGENT_THREADS\): agent\.threads moved to engine\.threads/);
+  assert.throws(() => loadConfig({ env: {}, overrides: { 'agent.nativeDecode': false } }), /agent\.nativeDecode \(from command line\): agent\.nativeDecode moved to engine\.nativeDecode/);
+  const c = loadConfig({ env: { UNDERSTUDY_ENGINE_THREADS: '2' }, overrides: { 'engine.backendTopK': 0 } });
+  assert.deepEqual(c.engine, { threads: 2, jobThreads: 0, kvUnified: true, backendTopK: 0, nativeDecode: true });
+});

@@ -70,8 +70,8 @@ export function decide(config: Config, current: EvalSummary, candidate: EvalSumm
 
 /**
  * The config agent processes serve the student with, on `adapter` (null: the base student, which
- * `agent.studentPrompt: auto` runs with the long prompt, as the product does). `distill.threads`,
- * when set, replaces `agent.threads` for the job's host.
+ * `agent.studentPrompt: auto` runs with the long prompt, as the product does). `engine.jobThreads`,
+ * when set, replaces `engine.threads` for the job's host.
  */
 export function studentConfig(config: Config, adapter: string | null): Config {
   const { studentAdapter: _pinned, ...models } = config.models;

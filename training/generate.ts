@@ -7,6 +7,7 @@ import { runTeacher } from '../agent/teacher-run.ts';
 import type { Config } from '../config/index.ts';
 import type { Retriever } from '../retrieval/index.ts';
 import type { LogStore, NewTrajectory, StepRecord, TrajectoryOutcome } from '../store/types.ts';
+import { jobConfig } from './job-config.ts';
 import type { PoolQuestion } from './questions.ts';
 
 /** A teacher run as the distillation caches keep it (generate's and bootstrap's). */
@@ -44,8 +45,8 @@ export async function generate(
 ): Promise<GeneratedRecord[]> {
   mkdirSync(path.dirname(opts.cacheFile), { recursive: true });
   const done = new Set(existsSync(opts.cacheFile) ? readFileSync(opts.cacheFile, 'utf8').split('\n').filter(Boolean).map((l) => (JSON.parse(l) as GeneratedRecord).question) : []);
-  // distill.threads, when set, is the job host's llama.cpp thread count (the local teacher's too).
-  const cfg: Config = { ...config, agent: { ...config.agent, threads: config.distill.threads || config.agent.threads } };
+  // engine.jobThreads, when set, is the job host's llama.cpp thread count (the local teacher's too).
+  const cfg = jobConfig(config);
   const teacher = await createTeacher(cfg);
   if (!teacher) throw new NoTeacherError("distill generate needs a teacher; teacher.provider is 'none'");
   const out: GeneratedRecord[] = [];

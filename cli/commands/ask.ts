@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { createAgent, type AskResult } from '../../agent/index.ts';
-import { disposeModels } from '../../models/index.ts';
+import { disposeModels } from '../../engine/index.ts';
 import { configFor } from '../context.ts';
 import { withPromotedStudent } from '../student-version.ts';
 

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { disposeModels } from '../../models/index.ts';
+import { disposeModels } from '../../engine/index.ts';
 import { openRetriever } from '../../retrieval/index.ts';
 import { bootstrap, type BootstrapSummary } from '../../training/index.ts';
 import { KINDS } from '../../training/bootstrap-plan.ts';

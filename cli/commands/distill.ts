@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Option, type Command } from 'commander';
 import type { FirstThoughtMode } from '../../agent/first-thought.ts';
 import { cacheDir, type Config } from '../../config/index.ts';
-import { disposeModels } from '../../models/index.ts';
+import { disposeModels } from '../../engine/index.ts';
 import { openStore } from '../../store/index.ts';
 import { buildSet, generate, nextRun, readQuestions, runDistill, schedule } from '../../training/index.ts';
 import { solutionTrajectory } from '../../training/solutions.ts';

@@ -1,7 +1,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { renameSync, writeFileSync } from 'node:fs';
 import { formatReports, readDataset, runEval, type EvalMode, type EvalReport } from '../../agent/index.ts';
-import { disposeModels } from '../../models/index.ts';
+import { disposeModels } from '../../engine/index.ts';
 import { openRetriever } from '../../retrieval/index.ts';
 import { configFor } from '../context.ts';
 import { withPromotedStudent } from '../student-version.ts';

@@ -1,7 +1,7 @@
 import { existsSync, lstatSync } from 'node:fs';
 import { Command } from 'commander';
 import type { Config } from '../../config/index.ts';
-import { disposeModels } from '../../models/index.ts';
+import { disposeModels } from '../../engine/index.ts';
 import { MissingPathError, openRetriever, type IngestSummary, type Retriever } from '../../retrieval/index.ts';
 import { configFor } from '../context.ts';
 import { progressReporter } from '../progress.ts';

@@ -1,5 +1,5 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { disposeModels } from '../../models/index.ts';
+import { disposeModels } from '../../engine/index.ts';
 import { formatPassages, openRetriever } from '../../retrieval/index.ts';
 import { configFor } from '../context.ts';
 

@@ -3,10 +3,12 @@ import { createServer, type Server } from 'node:http';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { AgentAnswerer, APOLOGY } from '../../agent/answerer.ts';
-import { LlamaActionModel } from '../../agent/student.ts';
+import { loadStudent } from '../../agent/index.ts';
+import type { LocalModel } from '../../engine/index.ts';
 import { createTeacher, type Teacher } from '../../agent/teacher.ts';
 import type { Config } from '../../config/index.ts';
-import { disposeModels, resolveModel } from '../../models/index.ts';
+import { disposeModels } from '../../engine/index.ts';
+import { resolveModel } from '../../models/index.ts';
 import { openRetriever, type Retriever } from '../../retrieval/index.ts';
 import { SqliteLogStore } from '../../store/index.ts';
 import { agentTestConfig, freePort, llamaServerPython, sharedData, startLlamaServer, tempDir } from './helpers.ts';
@@ -17,7 +19,7 @@ const ROBE = 'A robe takes 2 bolts of blue fiber and half that much white fiber.
 let config: Config;
 let store: SqliteLogStore;
 let retriever: Retriever;
-let student: LlamaActionModel;
+let student: LocalModel;
 const teachers: Teacher[] = [];
 const logs: string[] = [];
 
@@ -44,7 +46,7 @@ before(async () => {
   store = new SqliteLogStore(path.join(tempDir('store'), 'understudy.db'));
   retriever = await openRetriever(config);
   await retriever.ingest([path.join(sharedData, 'kb', 'handbook', 'benefits-and-perks.md')], { collection: COLLECTION });
-  student = await LlamaActionModel.create(config, 'student', config.agent.sagN);
+  student = await loadStudent(config, config.agent.sagN);
 });
 
 after(async () => {

@@ -6,9 +6,10 @@ import { ContextFullError, contextFullOf } from '../../agent/context-full.ts';
 import type { ActionModel, ChatTurn, GenerateOptions, Generation } from '../../agent/llm.ts';
 import { decide } from '../../agent/router.ts';
 import { runQuestion } from '../../agent/run.ts';
-import { LlamaActionModel } from '../../agent/student.ts';
+import { loadStudent } from '../../agent/index.ts';
+import type { LocalModel } from '../../engine/index.ts';
 import { TeacherUnavailableError } from '../../agent/teacher.ts';
-import { disposeModels } from '../../models/index.ts';
+import { disposeModels } from '../../engine/index.ts';
 import { SqliteLogStore } from '../../store/index.ts';
 import { agentTestConfig, askJson, freePort, tempDir } from './helpers.ts';
 
@@ -86,7 +87,7 @@ test("the local teacher's overflow comes back wrapped (a ContextFullError as the
 // step asks for 160 more, so the second step no longer fits (before the tiny model, which repeats
 // itself, could stall).
 const small = { 'models.student': 'tiny', 'models.contextSize': 768, 'agent.maxTokensPerStep': 160, 'agent.maxSteps': 5, 'agent.sagN': 1 };
-let student: LlamaActionModel | undefined;
+let student: LocalModel | undefined;
 let store: SqliteLogStore | undefined;
 after(async () => {
   await student?.close();
@@ -96,7 +97,7 @@ after(async () => {
 
 test('tiny model, small context: the student run ends context_full, its steps logged, and the router says so', async () => {
   const cfg = agentTestConfig({ ...small, 'teacher.provider': 'none' });
-  student = await LlamaActionModel.create(cfg, 'student', 1);
+  student = await loadStudent(cfg, 1);
   store = new SqliteLogStore(path.join(tempDir('ctx-store'), 'understudy.db'));
   const logs: string[] = [];
   const answerer = new AgentAnswerer({ config: cfg, store, retriever: null, student, teacher: async () => null, teacherName: null, log: (l) => logs.push(l) });

@@ -32,7 +32,7 @@ async function evalRun(env: Record<string, string>, args: string[], kill?: NodeJ
       UNDERSTUDY_DATA_DIR: data,
       CHROMA_URL: `http://127.0.0.1:${await freePort()}`,
       UNDERSTUDY_MODELS_STUDENT: 'tiny',
-      UNDERSTUDY_AGENT_THREADS: '1',
+      UNDERSTUDY_ENGINE_THREADS: '1',
       UNDERSTUDY_AGENT_MAX_STEPS: '1',
       UNDERSTUDY_AGENT_MAX_TOKENS_PER_STEP: '48',
       UNDERSTUDY_MODELS_CONTEXT_SIZE: '2048',

@@ -9,7 +9,7 @@ import { NOT_IN_DOCS, deliverTeacher } from '../../agent/deliver.ts';
 import { docsMayAnswer } from '../../agent/grounding.ts';
 import type { ActionModel, ChatTurn, GenerateOptions, Generation } from '../../agent/llm.ts';
 import { runQuestion } from '../../agent/run.ts';
-import { disposeModels } from '../../models/index.ts';
+import { disposeModels } from '../../engine/index.ts';
 import { openRetriever, type Retriever } from '../../retrieval/index.ts';
 import { SqliteLogStore } from '../../store/index.ts';
 import { agentTestConfig, sharedData, tempDir } from './helpers.ts';

@@ -22,7 +22,7 @@ export function agentTestConfig(overrides: Record<string, unknown> = {}): Config
     env: {},
     overrides: {
       dataDir: tempDir('data'),
-      'agent.threads': 1,
+      'engine.threads': 1,
       'agent.maxSteps': 3,
       'agent.maxTokensPerStep': 256,
       'agent.sagN': 3,
@@ -83,7 +83,7 @@ export function askJson(question: string, args: string[], env: Record<string, st
     cwd: repoRoot,
     encoding: 'utf8',
     timeout: 400_000,
-    env: { ...process.env, UNDERSTUDY_AGENT_THREADS: '1', ...env },
+    env: { ...process.env, UNDERSTUDY_ENGINE_THREADS: '1', ...env },
   });
   assert.equal(res.status, 0, res.stderr);
   const lines = res.stdout.trim().split('\n');

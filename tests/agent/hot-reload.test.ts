@@ -8,7 +8,7 @@ import { after, before, test } from 'node:test';
 import type { Agent } from '../../agent/index.ts';
 import { createHotAgent } from '../../cli/hot-student.ts';
 import { loadConfig, repoRoot, type Config } from '../../config/index.ts';
-import { disposeModels } from '../../models/index.ts';
+import { disposeModels } from '../../engine/index.ts';
 import { SqliteLogStore } from '../../store/index.ts';
 import type { LogStore, NewQuestion } from '../../store/types.ts';
 import { promote, rollback, saveManifest, versionDir } from '../../training/registry.ts';
@@ -43,7 +43,8 @@ const settings = {
   models: { student: 'tiny', contextSize: 4096 },
   teacher: { provider: 'none' },
   chroma: { url: 'http://127.0.0.1:9' },
-  agent: { maxSteps: 2, sagN: 1, maxTokensPerStep: 64, temperature: 0, threads: 1 },
+  agent: { maxSteps: 2, sagN: 1, maxTokensPerStep: 64, temperature: 0 },
+  engine: { threads: 1 },
 };
 
 before(async () => {

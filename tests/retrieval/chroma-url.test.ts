@@ -7,7 +7,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { ChromaClient } from 'chromadb';
 import { venvPython } from '../../config/index.ts';
-import { disposeModels } from '../../models/index.ts';
+import { disposeModels } from '../../engine/index.ts';
 import { openRetriever } from '../../retrieval/index.ts';
 import { tempDir, testConfig } from './helpers.ts';
 

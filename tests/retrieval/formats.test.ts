@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { disposeModels } from '../../models/index.ts';
+import { disposeModels } from '../../engine/index.ts';
 import { openRetriever, type IngestSummary, type Retriever } from '../../retrieval/index.ts';
 import { tempDir, testConfig } from './helpers.ts';
 

@@ -7,7 +7,7 @@ import { after, before, test } from 'node:test';
 import { SimpleChatModel } from '@langchain/core/language_models/chat_models';
 import type { BaseMessage } from '@langchain/core/messages';
 import type { Teacher } from '../../agent/teacher.ts';
-import { disposeModels } from '../../models/index.ts';
+import { disposeModels } from '../../engine/index.ts';
 import { openRetriever, type Retriever } from '../../retrieval/index.ts';
 import { bootstrap } from '../../training/bootstrap.ts';
 import { bootstrapDir, type BootstrapQuestion, type BootstrapRun } from '../../training/bootstrap-cache.ts';
@@ -70,7 +70,8 @@ class ScriptedChat extends SimpleChatModel {
 
 const root = path.join(testConfig().dataDir, 'kb');
 const config = testConfig({
-  agent: { maxSteps: 3, sagN: 1, threads: 1 },
+  agent: { maxSteps: 3, sagN: 1 },
+  engine: { threads: 1 },
   distill: { firstThought: 'off', bootstrap: { heldOutDocShare: 0.4 } },
 });
 const names = ['parking', 'travel', 'meals', 'gym', 'books', 'phone', 'internet', 'childcare'];

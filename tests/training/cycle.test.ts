@@ -6,7 +6,7 @@ import path from 'node:path';
 import { after, test } from 'node:test';
 import { LlamaChatSession, readGgufFileInfo } from 'node-llama-cpp';
 import { dataDir } from '../../config/index.ts';
-import { disposeModels, loadModel } from '../../models/index.ts';
+import { disposeModels, loadModel } from '../../engine/index.ts';
 import { collectFromGenerated } from '../../training/collect.ts';
 import { runDistill } from '../../training/distill.ts';
 import { acquireLock } from '../../training/lock.ts';
@@ -20,8 +20,9 @@ import { arithmeticRecord, fakeStore, testConfig, writeGenerated } from './helpe
 
 const pairs = [[3, 4], [5, 2], [6, 7], [8, 1], [2, 9], [4, 4], [7, 3], [1, 6]] as const;
 const config = testConfig({
-  agent: { maxSteps: 2, maxTokensPerStep: 40, sagN: 1, threads: 1 },
-  distill: { threads: 1, minExamples: 4, heldOutShare: 0.25, evalLimit: 3, replayShare: 0, lora: { r: 8, alpha: 16, learningRate: 2e-3, epochs: 3, batchSize: 4, gradAccum: 1, maxSeqLen: 1024 } },
+  agent: { maxSteps: 2, maxTokensPerStep: 40, sagN: 1 },
+  engine: { threads: 1, jobThreads: 1 },
+  distill: { minExamples: 4, heldOutShare: 0.25, evalLimit: 3, replayShare: 0, lora: { r: 8, alpha: 16, learningRate: 2e-3, epochs: 3, batchSize: 4, gradAccum: 1, maxSeqLen: 1024 } },
 });
 const root = dataDir(config);
 const evalSet = path.join(root, 'eval.jsonl');

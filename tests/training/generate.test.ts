@@ -6,7 +6,7 @@ import path from 'node:path';
 import { after, test } from 'node:test';
 import { gradeAnswer } from '../../agent/index.ts';
 import { dataDir } from '../../config/index.ts';
-import { disposeModels } from '../../models/index.ts';
+import { disposeModels } from '../../engine/index.ts';
 import { generate, NoTeacherError } from '../../training/generate.ts';
 import { testConfig } from './helpers.ts';
 
@@ -16,8 +16,8 @@ test('generate: the teacher answers through agent/ with its first thought seedin
   const config = testConfig({
     models: { student: 'tiny', teacher: 'tiny', contextSize: 4096 },
     teacher: { provider: 'local' },
-    agent: { maxSteps: 2, maxTokensPerStep: 64, sagN: 1, threads: 1 },
-    distill: { threads: 1 },
+    agent: { maxSteps: 2, maxTokensPerStep: 64, sagN: 1 },
+    engine: { threads: 1, jobThreads: 1 },
   });
   const cacheFile = path.join(dataDir(config), 'generated.jsonl');
   const pool = [{ question: 'What is 6 plus 2?', answer: '8' }];

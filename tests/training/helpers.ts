@@ -65,7 +65,7 @@ export function fakeStore(trajectories: TrajectoryRecord[] = [], details: Record
  * (`deploy/setup.sh --train`).
  */
 export async function tinyAdapter(): Promise<string | null> {
-  const config = testConfig({ distill: { threads: 1, lora: { r: 4, alpha: 8, epochs: 1, batchSize: 2, gradAccum: 1, maxSeqLen: 512, maxSteps: 2 } } });
+  const config = testConfig({ engine: { jobThreads: 1 }, distill: { lora: { r: 4, alpha: 8, epochs: 1, batchSize: 2, gradAccum: 1, maxSeqLen: 512, maxSteps: 2 } } });
   if (!existsSync(trainPython(config))) return null;
   const key = createHash('sha256')
     .update(manifest().tiny!.sha256)

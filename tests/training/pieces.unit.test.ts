@@ -150,13 +150,13 @@ test('gate rule: a candidate better at math that loses in-domain accuracy beyond
 });
 
 test('gate config: the candidate runs as agent processes run a promoted adapter; the current one may be the base student', () => {
-  const config = testConfig({ models: { student: 'tiny', studentAdapter: '/pinned.gguf' }, agent: { threads: 4 }, distill: { threads: 1 } });
+  const config = testConfig({ models: { student: 'tiny', studentAdapter: '/pinned.gguf' }, engine: { threads: 4, jobThreads: 1 } });
   const candidate = studentConfig(config, '/v2/adapter.gguf');
   assert.equal(candidate.models.studentAdapter, '/v2/adapter.gguf');
-  assert.equal(candidate.agent.threads, 1);
+  assert.equal(candidate.engine.threads, 1);
   assert.equal(candidate.models.student, 'tiny');
   assert.equal('studentAdapter' in studentConfig(config, null).models, false);
-  assert.equal(studentConfig(testConfig({ agent: { threads: 3 } }), null).agent.threads, 3);
+  assert.equal(studentConfig(testConfig({ engine: { threads: 3 } }), null).engine.threads, 3);
 });
 
 test('registry: promote moves the current pointer, rollback restores the previous version, watchers see both', async () => {

@@ -1,7 +1,7 @@
-// deploy/patch-node-llama-cpp.mjs edits node-llama-cpp's source, and the llama.cpp source it bundles,
+// engine/patch-node-llama-cpp.mjs edits node-llama-cpp's source, and the llama.cpp source it bundles,
 // before a build; this checks the edits still apply to the pinned version, are idempotent, and leave
 // JavaScript that parses. The CPU addon setup builds from them is tested in
-// tests/agent/native-rounds.test.ts; the CUDA build, the only one that compiles the llama.cpp edit,
+// tests/engine/native-rounds.test.ts; the CUDA build, the only one that compiles the llama.cpp edit,
 // is measured by bench:gpu.
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -13,7 +13,7 @@ import { tempDir } from '../agent/helpers.ts';
 
 const FILES = ['llama/addon/AddonContext.h', 'llama/addon/AddonContext.cpp', 'dist/evaluator/LlamaContext/LlamaContext.js'];
 const LLAMA_CONTEXT = 'llama/llama.cpp/src/llama-context.cpp';
-const patch = (dir: string) => spawnSync(process.execPath, [path.join(repoRoot, 'deploy/patch-node-llama-cpp.mjs'), dir], { encoding: 'utf8' });
+const patch = (dir: string) => spawnSync(process.execPath, [path.join(repoRoot, 'engine/patch-node-llama-cpp.mjs'), dir], { encoding: 'utf8' });
 
 /** llama.cpp's source file as node-llama-cpp bundles it (what `source download` checks out). */
 function bundledLlamaSource(file: string): string {

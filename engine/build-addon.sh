@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds node-llama-cpp's addon with understudy's additions (deploy/patch-node-llama-cpp.mjs; the
+# Builds node-llama-cpp's addon with understudy's additions (engine/patch-node-llama-cpp.mjs; the
 # one the CPU uses is generateRounds, native decode rounds) against the llama.cpp libraries of
 # node-llama-cpp's prebuilt CPU binary, and installs it as the local build node-llama-cpp loads
 # before its prebuilt one. Only the addon is compiled (about 15 s on 2 cores), not llama.cpp: the
@@ -18,7 +18,7 @@ if [[ ! -f $PREBUILT/llama-addon.node ]] || ! command -v g++ >/dev/null || ! com
   echo "build-addon: no prebuilt $platform binary, g++ or git here; decoding through node-llama-cpp's token loop"
   exit 0
 fi
-STAMP=$(cat deploy/build-addon.sh deploy/patch-node-llama-cpp.mjs deploy/addon/* "$NLC/package.json" | sha256sum | cut -c1-16)
+STAMP=$(cat engine/build-addon.sh engine/patch-node-llama-cpp.mjs engine/addon/* "$NLC/package.json" | sha256sum | cut -c1-16)
 if [[ -f $OUT/buildDone.status && "$(cat "$OUT/.understudy-stamp" 2>/dev/null)" == "$STAMP" ]]; then
   exit 0
 fi
@@ -31,7 +31,7 @@ git clone -q --no-checkout "$NLC/llama/gitRelease.bundle" "$LLAMA"
 git -C "$LLAMA" checkout -q HEAD -- include ggml/include src common vendor
 cp -r "$NLC/llama/addon" "$WORK/src/llama/"
 cp "$NLC/dist/evaluator/LlamaContext/LlamaContext.js" "$WORK/src/dist/evaluator/LlamaContext/"
-node deploy/patch-node-llama-cpp.mjs "$WORK/src" > /dev/null
+node engine/patch-node-llama-cpp.mjs "$WORK/src" > /dev/null
 
 # The flags of node-llama-cpp's own CMake build of the addon (CPU, shared llama.cpp libraries).
 export FLAGS="-std=c++17 -O3 -DNDEBUG -fPIC -fexceptions -DBUILDING_NODE_EXTENSION -DNAPI_VERSION=7

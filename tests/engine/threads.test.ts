@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { loadConfig } from '../../config/index.ts';
-import { disposeModels, loadModel, sharedLlama } from '../../models/index.ts';
+import { disposeModels, loadModel, sharedLlama } from '../../engine/index.ts';
 
 after(disposeModels);
 

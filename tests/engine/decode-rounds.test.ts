@@ -1,9 +1,9 @@
 // The round scheduler on its own, with token streams whose resumptions are recorded (the real
-// streams, node-llama-cpp's evaluate(), are in student-batching.test.ts).
+// streams, node-llama-cpp's evaluate(), are in shared-context.test.ts).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Token } from 'node-llama-cpp';
-import { DecodeRounds, type TokenStream } from '../../agent/decode-rounds.ts';
+import { DecodeRounds, type TokenStream } from '../../engine/decode-rounds.ts';
 
 /** A stream that yields `length` tokens (its id × 100 + index), logging each resumption in `log`, with a short await in between, as a decode would. */
 async function* counting(id: number, length: number, log: string[], failAt = -1): TokenStream {

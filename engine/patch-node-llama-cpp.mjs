@@ -1,19 +1,19 @@
 #!/usr/bin/env node
 // Adds to node-llama-cpp's addon source, before it is built (deploy/gpu-node.sh build for CUDA,
-// deploy/build-addon.sh for the CPU addon over the prebuilt llama.cpp libraries):
+// engine/build-addon.sh for the CPU addon over the prebuilt llama.cpp libraries):
 //
 //   kvUnified       one KV cache for all of a context's sequences. node-llama-cpp fixes
 //                   kv_unified=false, which gives each sequence its own cache stream; llama.cpp then
 //                   computes a batch in one pass only per run of consecutive sequence ids, so a batch
-//                   of sequences 0, 2, 4 costs three passes (docs/gpu-notes.md measures it).
+//                   of sequences 0, 2, 4 costs three passes (docs/benchmarks.md measures it).
 //   backendTopK     the GPU keeps each sampled position's K highest logits and copies those to the
 //                   host instead of the whole vocabulary, which node-llama-cpp's sampler otherwise
 //                   copies for every token under one lock shared by all sequences. node-llama-cpp
 //                   samples from the top 40 (its topK default) anyway, so K >= 40 changes no token.
-//   generateRounds  decode rounds run natively (deploy/addon/AddonGenerateRounds.cpp, copied in).
+//   generateRounds  decode rounds run natively (engine/addon/AddonGenerateRounds.cpp, copied in).
 //   batch checks    with a unified KV cache llama.cpp checks every batch against all 256 possible
 //                   sequence ids, not the context's own: 66 µs a decode on a 2-core CPU, a tenth
-//                   of a decode's time on an H100 (docs/gpu-notes.md). node-llama-cpp only uses ids
+//                   of a decode's time on an H100 (docs/benchmarks.md). node-llama-cpp only uses ids
 //                   below its sequence count, so the checks cover those. This edit is to llama.cpp's
 //                   source and applies where that source is present: the CUDA build compiles it;
 //                   the CPU addon links the prebuilt libraries, and kvUnified stays off there.

@@ -1,4 +1,4 @@
-// understudy: generateRounds, added to node-llama-cpp's addon by deploy/patch-node-llama-cpp.mjs.
+// understudy: generateRounds, added to node-llama-cpp's addon by engine/patch-node-llama-cpp.mjs.
 //
 // Decode rounds run natively. node-llama-cpp's own token loop crosses into JavaScript twice per
 // token (a thread-pool job to decode, another to sample) and each crossing costs more than a
@@ -9,12 +9,12 @@
 // A stream whose pending tokens do not fit in what is left of the context's batch size waits for
 // the next round. A call returns once `budgetMs`
 // has passed, or when every stream has ended; JavaScript then records the fed tokens in
-// node-llama-cpp's sequence state (agent/native-rounds.ts).
+// node-llama-cpp's sequence state (engine/native-rounds.ts).
 //
 // Every call of a context runs on that context's own thread. A call queued on libuv's thread pool
 // lands on whichever pool thread is free, and llama.cpp decodes far slower when the thread that
 // calls it keeps changing: on 2 CPU cores, 57 tokens/s against 98 with a pool of one thread
-// (docs/gpu-notes.md); the GPU build gained too (614 against 544 tokens/s on an H100). That thread
+// (docs/benchmarks.md); the GPU build gained too (614 against 544 tokens/s on an H100). That thread
 // also gives the context a lasting CPU thread pool, as llama-bench does, where llama.cpp would
 // otherwise start and join its CPU threads in every decode.
 //

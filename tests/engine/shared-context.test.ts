@@ -1,18 +1,16 @@
-// The student's llama.cpp context shared two ways: SAG candidates start from one evaluated prompt
+// A local model's llama.cpp context shared two ways: SAG candidates start from one evaluated prompt
 // whose state is copied to the other sequences and then decode in the same batches, and
 // concurrent questions take their own slots.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { LlamaContext, LlamaContextSequence, LlamaModel, Token } from 'node-llama-cpp';
 import { greedyShare as greedyShareOf } from '../../agent/greedy-check.ts';
-import { LlamaActionModel } from '../../agent/student.ts';
-import type { ChatTurn, GenerateOptions } from '../../agent/llm.ts';
 import { studentSystemPrompt, taskMessage } from '../../agent/prompts.ts';
-import { disposeModels, loadModel } from '../../models/index.ts';
-import { agentTestConfig } from './helpers.ts';
+import { disposeModels, loadModel, LocalModel, type ChatTurn, type GenerateOptions } from '../../engine/index.ts';
+import { agentTestConfig } from '../agent/helpers.ts';
 
-let model: LlamaActionModel;
-let student: LlamaActionModel;
+let model: LocalModel;
+let student: LocalModel;
 let qwen: LlamaModel;
 let scorer: LlamaContextSequence;
 let scoring: LlamaContext;
@@ -23,10 +21,10 @@ const ask = (q: string): ChatTurn[] => [
 ];
 
 before(async () => {
-  model = await LlamaActionModel.create(agentTestConfig({ 'models.student': 'tiny', 'models.contextSize': 1024 }), 'student', 3, 2);
+  model = await LocalModel.load(agentTestConfig({ 'models.contextSize': 1024 }), { model: 'tiny', sequences: 3, slots: 2 });
   // Two threads: the thread count changes how llama.cpp splits a batch, which is what this test is about.
-  const config = agentTestConfig({ 'models.contextSize': 2048, 'agent.threads': 2 });
-  student = await LlamaActionModel.create(config, 'student', 3);
+  const config = agentTestConfig({ 'models.contextSize': 2048, 'engine.threads': 2 });
+  student = await LocalModel.load(config, { model: config.models.student, sequences: 3 });
   qwen = await loadModel(config, config.models.student);
   scoring = await qwen.createContext({ contextSize: 2048, threads: 2 });
   scorer = scoring.getSequence();
@@ -75,24 +73,10 @@ test('a later step copies its prompt over sequences that still hold an earlier s
   }
 });
 
-test('with agent.batchedDecode off, candidates decode one at a time from the copied state: greedy copies are identical', async () => {
-  // The same step and threads where batched candidates part ways at near-ties (seen on this test's first run).
-  const oneAtATime = await LlamaActionModel.create(agentTestConfig({ 'models.contextSize': 2048, 'agent.threads': 2, 'agent.batchedDecode': false }), 'student', 3);
-  try {
-    const g = await oneAtATime.generate(janetStep, { ...greedy, maxTokens: 90, stop: ['<end_code>'] });
-    assert.ok(g.texts[0]!.trim().length > 0, 'the first candidate says something');
-    const { rounds, requests } = oneAtATime.roundStats;
-    assert.equal(requests, rounds, 'one sequence per round');
-    assert.deepEqual(g.texts.slice(1), [g.texts[0], g.texts[0]]);
-  } finally {
-    await oneAtATime.close();
-  }
-});
-
 for (const nativeDecode of [true, false]) {
   const path = nativeDecode ? 'rounds in the addon' : 'node-llama-cpp’s token loop';
   test(`three concurrent questions on two slots all finish, and each matches its answer alone (${path})`, async () => {
-    const pool = nativeDecode ? model : await LlamaActionModel.create(agentTestConfig({ 'models.student': 'tiny', 'models.contextSize': 1024, 'agent.nativeDecode': false }), 'student', 3, 2);
+    const pool = nativeDecode ? model : await LocalModel.load(agentTestConfig({ 'models.contextSize': 1024, 'engine.nativeDecode': false }), { model: 'tiny', sequences: 3, slots: 2 });
     try {
       assert.equal(pool.nativeDecode, nativeDecode);
       const questions = ['What is two plus two?', 'Name a colour.', 'Where is Paris?'];

@@ -1,6 +1,6 @@
 import { getLlama, LlamaLogLevel, type Llama, type LlamaModel } from 'node-llama-cpp';
 import type { Config } from '../config/index.ts';
-import { resolveModel } from './resolve.ts';
+import { resolveModel } from '../models/index.ts';
 
 let llama: Promise<Llama> | undefined;
 
@@ -36,13 +36,13 @@ export function loadModel(config: Config, ref: string): Promise<LlamaModel> {
 
 /**
  * Options every generating context shares: llama.cpp threads, and the two that
- * deploy/patch-node-llama-cpp.mjs adds to a source-built addon (prebuilt addons ignore them).
+ * engine/patch-node-llama-cpp.mjs adds to a source-built addon (prebuilt addons ignore them).
  */
 export function contextOptions(config: Config): { threads?: number; kvUnified: boolean; backendTopK: number } {
   return {
-    ...(config.agent.threads > 0 ? { threads: config.agent.threads } : {}),
-    kvUnified: config.agent.kvUnified,
-    backendTopK: config.agent.backendTopK,
+    ...(config.engine.threads > 0 ? { threads: config.engine.threads } : {}),
+    kvUnified: config.engine.kvUnified,
+    backendTopK: config.engine.backendTopK,
   };
 }
 

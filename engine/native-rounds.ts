@@ -1,5 +1,5 @@
-import { withLock } from 'lifecycle-utils';
 import type { LlamaContext, LlamaContextSequence, LlamaModel, Token } from 'node-llama-cpp';
+import { createSampler, generateRounds, nextPosition, preventDisposal, recordFed, sequenceId, withContextLock, type AddonSampler, type Sampling } from './internals.ts';
 
 /**
  * A call returns to JavaScript after this long (and at least one round), so a stream that should
@@ -8,7 +8,7 @@ import type { LlamaContext, LlamaContextSequence, LlamaModel, Token } from 'node
  */
 const BUDGET_MS = 25;
 
-export type Sampling = { temperature: number; topP?: number; seed?: number };
+export type { Sampling };
 
 export interface NativeRequest {
   sequence: LlamaContextSequence;
@@ -31,43 +31,6 @@ export interface NativeResult {
   endAt: number;
 }
 
-// node-llama-cpp internals (pinned at 3.22.1): the addon's context and sampler, and the
-// sequence state that its own token loop keeps.
-interface AddonSampler {
-  applyConfig(config: object): void;
-  dispose(): void;
-}
-interface AddonStream {
-  sequenceId: number;
-  position: number;
-  tokens: Token[];
-  sampler: AddonSampler;
-  maxTokens: number;
-  stop: string[];
-}
-interface AddonRounds {
-  rounds: number;
-  streamRounds: number;
-  idRuns: number;
-  ms: number;
-  error: string | null;
-  streams: { tokens: Uint32Array; fed: number; end: number; firstMs: number }[];
-}
-interface ContextInternals {
-  _ctx: { generateRounds?: (streams: AddonStream[], budgetMs: number) => Promise<AddonRounds> };
-  _backendContextDisposeGuard: { createPreventDisposalHandle(): { dispose(): void } };
-}
-interface SequenceInternals {
-  _sequenceId: number;
-  _contextTokens: Token[];
-  _nextTokenIndex: number;
-  _resolveSamplerConfig(options: Sampling): object;
-}
-interface ModelInternals {
-  _model: unknown;
-  _llama: { _bindings: { AddonSampler: new (model: unknown) => AddonSampler } };
-}
-
 interface Stream {
   request: NativeRequest;
   sampler: AddonSampler;
@@ -80,11 +43,12 @@ interface Stream {
 }
 
 /**
- * Decode rounds inside the addon (deploy/addon/AddonGenerateRounds.cpp) for every generating
+ * Decode rounds inside the addon (engine/addon/AddonGenerateRounds.cpp) for every generating
  * sequence of one context: each call runs rounds for all running streams until its time budget,
  * then records the fed tokens in node-llama-cpp's sequence state, so node-llama-cpp's own methods
  * (prompt evaluation, cache comparison, erasing) keep working on these sequences. Streams that
  * start while a call runs join the next one. Holds node-llama-cpp's context lock during a call.
+ * Only for a context whose addon has generateRounds and whose internals passed checkInternals().
  */
 export class NativeRounds {
   #streams = new Set<Stream>();
@@ -97,15 +61,8 @@ export class NativeRounds {
     private readonly model: LlamaModel,
   ) {}
 
-  /** Whether the loaded addon has generateRounds (a build with deploy/patch-node-llama-cpp.mjs). */
-  static supported(context: LlamaContext): boolean {
-    return typeof (context as unknown as ContextInternals)._ctx.generateRounds === 'function';
-  }
-
   generate(request: NativeRequest): Promise<NativeResult> {
-    const internals = this.model as unknown as ModelInternals;
-    const sampler = new internals._llama._bindings.AddonSampler(internals._model);
-    sampler.applyConfig(sequenceOf(request.sequence)._resolveSamplerConfig(request.sampling));
+    const sampler = createSampler(this.model, request.sequence, request.sampling);
     return new Promise((resolve, reject) => {
       this.#streams.add({ request, sampler, tokens: [], pending: request.tokens, firstTokenAt: 0, resolve, reject });
       if (!this.#running) {
@@ -128,22 +85,22 @@ export class NativeRounds {
           this.#end(s, err);
         }
       }
-      const batch = [...this.#streams].sort((a, b) => sequenceOf(a.request.sequence)._sequenceId - sequenceOf(b.request.sequence)._sequenceId);
+      const batch = [...this.#streams].sort((a, b) => sequenceId(a.request.sequence) - sequenceId(b.request.sequence));
       if (batch.length > 0) await this.#call(batch).catch((err: unknown) => batch.forEach((s) => this.#end(s, err)));
     }
     this.#running = false;
   }
 
   async #call(batch: Stream[]): Promise<void> {
-    const context = this.context as unknown as ContextInternals;
-    const guard = context._backendContextDisposeGuard.createPreventDisposalHandle();
+    const guard = preventDisposal(this.context);
     try {
-      await withLock([this.context, 'context'], async () => {
+      await withContextLock(this.context, async () => {
         const start = performance.now();
-        const result = await context._ctx.generateRounds!(
+        const result = await generateRounds(
+          this.context,
           batch.map((s) => ({
-            sequenceId: sequenceOf(s.request.sequence)._sequenceId,
-            position: sequenceOf(s.request.sequence)._nextTokenIndex,
+            sequenceId: sequenceId(s.request.sequence),
+            position: nextPosition(s.request.sequence),
             tokens: s.pending,
             sampler: s.sampler,
             maxTokens: s.request.maxTokens - s.tokens.length,
@@ -161,9 +118,7 @@ export class NativeRounds {
           const sampled = Array.from(out.tokens) as Token[];
           // Each round fed the stream's pending tokens and sampled the next one.
           const fed = [...s.pending, ...sampled].slice(0, out.fed);
-          const seq = sequenceOf(s.request.sequence);
-          seq._contextTokens = seq._contextTokens.concat(fed);
-          seq._nextTokenIndex += fed.length;
+          recordFed(s.request.sequence, fed);
           this.stats.fed += fed.length;
           if (out.firstMs >= 0 && s.firstTokenAt === 0) s.firstTokenAt = end - (result.ms - out.firstMs);
           s.tokens.push(...sampled);
@@ -184,5 +139,3 @@ export class NativeRounds {
     else s.resolve({ tokens: s.tokens, firstTokenAt: s.firstTokenAt, endAt: performance.now() });
   }
 }
-
-const sequenceOf = (sequence: LlamaContextSequence) => sequence as unknown as SequenceInternals;

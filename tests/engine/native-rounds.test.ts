@@ -1,13 +1,12 @@
-// Decode rounds inside the addon (deploy/build-addon.sh builds it at setup): the tokens must be
+// Decode rounds inside the addon (engine/build-addon.sh builds it at setup): the tokens must be
 // node-llama-cpp's own, and node-llama-cpp's sequence state must stay true to the KV cache.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { LlamaContext, LlamaContextSequence, LlamaModel, Token } from 'node-llama-cpp';
-import { NativeRounds, type NativeRequest, type Sampling } from '../../agent/native-rounds.ts';
-import { LlamaActionModel } from '../../agent/student.ts';
-import type { ChatTurn } from '../../agent/llm.ts';
-import { disposeModels, loadModel } from '../../models/index.ts';
-import { agentTestConfig } from './helpers.ts';
+import { disposeModels, loadModel, LocalModel, type ChatTurn } from '../../engine/index.ts';
+import { checkInternals } from '../../engine/internals.ts';
+import { NativeRounds, type NativeRequest, type Sampling } from '../../engine/native-rounds.ts';
+import { agentTestConfig } from '../agent/helpers.ts';
 
 const config = agentTestConfig({ 'models.contextSize': 1024 });
 let model: LlamaModel;
@@ -23,7 +22,7 @@ before(async () => {
   model = await loadModel(config, config.models.student);
   context = await model.createContext({ contextSize: 1024, sequences: 3, threads: 1 });
   rounds = new NativeRounds(context, model);
-  const student = await LlamaActionModel.create(config, 'student', 1);
+  const student = await LocalModel.load(config, { model: config.models.student, sequences: 1 });
   prompt = student.promptTokens(turns);
   await student.close();
 });
@@ -69,12 +68,16 @@ async function native(seq: LlamaContextSequence, request: Partial<NativeRequest>
 }
 
 test('the addon setup built has native decode rounds, and the student decodes with them', async () => {
-  assert.ok(NativeRounds.supported(context), 'deploy/build-addon.sh did not install an addon with generateRounds');
-  const student = await LlamaActionModel.create(config, 'student', 1);
-  const off = await LlamaActionModel.create(agentTestConfig({ 'agent.nativeDecode': false }), 'student', 1);
+  await onSequence(async (seq) => {
+    const check = checkInternals(model, context, seq);
+    assert.deepEqual(check.missing, [], 'node-llama-cpp has every internal the engine uses');
+    assert.ok(check.addonRounds, 'engine/build-addon.sh did not install an addon with generateRounds');
+  });
+  const student = await LocalModel.load(config, { model: config.models.student, sequences: 1 });
+  const off = await LocalModel.load(agentTestConfig({ 'engine.nativeDecode': false }), { model: config.models.student, sequences: 1 });
   try {
     assert.equal(student.nativeDecode, true);
-    assert.equal(off.nativeDecode, false, 'agent.nativeDecode false keeps node-llama-cpp’s token loop');
+    assert.equal(off.nativeDecode, false, 'engine.nativeDecode false keeps node-llama-cpp’s token loop');
   } finally {
     await student.close();
     await off.close();
