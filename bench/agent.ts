@@ -2,7 +2,7 @@
 //   SAG step time with N=8 over N=1 (goal ≤ 1.5×), end-to-end wall over the model's own
 //   prefill+decode time (goal ≤ 1.10×), and tokens/s.
 // BENCH_QUESTIONS (default 3) and BENCH_MAX_TOKENS (default 128) keep it short on a small CPU;
-// the config's env variables apply (e.g. UNDERSTUDY_ENGINE_THREADS=1 on a busy shared machine).
+// the config's env variables apply (e.g. UNDERSTUDY_ENGINE_THREADS=1 on a busy CPU).
 import path from 'node:path';
 import { readDataset } from '../agent/eval.ts';
 import { runQuestion } from '../agent/run.ts';

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# One GPU session's measurements, on the device machine, once every deploy/gpu-pack.sh folder is
+# A distillation cycle's measurements on an offline GPU host, once every deploy/gpu-pack.sh folder is
 # staged (deploy/gpu-node.sh stage): install; train the LoRA on the SFT set and convert it, while
 # the CUDA backend builds; Chroma + the wiki ingest; then, all at once, `understudy eval` of the base
 # and the distilled student (N=1 and N=8) on EVAL_LIMIT GSM8K-dev and HotpotQA questions, and, when
 # a teacher is staged, its trajectories with and without the first-thought prefix on GENERATE_LIMIT
 # GSM8K-train questions; then bench:gpu alone on the GPU. Each call starts what has not
-# started yet (a background job that outlives the call, run from a snapshot of the tree), waits up
-# to WAIT seconds, and copies what is done to $OUT.
+# started yet (a background job that outlives the command, run from a snapshot of the tree), waits up
+# to WAIT seconds, and copies what is done to $OUT (a folder the caller collects).
 # Usage: deploy/gpu-cycle.sh [WAIT]   env: TRAIN_STEPS (default 60), EVAL_LIMIT (default 50), TEACHER_WAIT (900 s),
 #   GENERATE_LIMIT (default 30), TEACHER_EVAL (1: evaluate the teacher too; default 0),
 #   EVAL_PARALLEL (questions each eval answers at once; default 8), EVAL_SETS (default "gsm8k wiki"),
@@ -29,7 +29,7 @@ phase() { # name command...: runs once; its log is $W/name.log, success leaves $
 }
 
 train() {
-  # An adapter trained in an earlier session (gpu-pack.sh --adapter) is evaluated as it is.
+  # An adapter trained by an earlier run (gpu-pack.sh --adapter) is evaluated as it is.
   if [[ -f "$GPU_HOME/adapter.gguf" ]]; then cp "$GPU_HOME/adapter.gguf" "$W/adapter.gguf"; echo "using the packed adapter"; return; fi
   python3 training/train.py --train "$DATA/sft/train.jsonl" --heldout "$DATA/sft/heldout.jsonl" --out "$W/run" \
     --base-gguf "$STUDENT" --device cuda --batch-size 1 --grad-accum 8 --max-steps "${TRAIN_STEPS:-60}" --save-steps 1000 2>&1 \
@@ -128,7 +128,7 @@ run() {
   # A build whose batched multi-sequence decode garbles text is not fit to serve SAG: nothing after it would mean anything.
   BENCH_PARTS=batching phase batching npm run -s bench:gpu
   if grep -q 'batched decode garbles' "$W/batching.log"; then echo "batched decode garbles text on this build: stopping"; return 1; fi
-  # Evals first: the results that must come back before the machine does.
+  # Evals first: the results that matter most if the host's time runs out.
   phase ingest ingest
   [[ -f "$W/train.done" ]] || { echo "no adapter: evaluating the base student only"; }
   phase evals evals

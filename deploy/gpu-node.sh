@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Runs understudy on a CUDA host that has no Node and no network (the lent device machine), from
+# Runs understudy on a CUDA host that has no Node and no network (an offline GPU host), from
 # what deploy/gpu-pack.sh packed. Run from the repo root there:
-#   stage DIR...  keep a carried .cache/gpu/stage/sNN folder's parts (in $GPU_HOME/stage)
+#   stage DIR...  keep a copied-over .cache/gpu/stage/sNN folder's parts (in $GPU_HOME/stage)
 #   install       check and reassemble the parts; unpack Node, node_modules, the models (into
 #                 .cache/models), the trainer's wheels (into $GPU_HOME/site) and the data
 #   build         build node-llama-cpp's llama.cpp backend with CUDA from the bundled source, for

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Packs what a GPU host without Node or network needs to run understudy (the lent device machine:
-# 64 MiB carried per call). Everything lands in .cache/gpu/stage/sNN folders of at most 64 MB (plus the repo, under the 64 MiB a call);
-# carry them one call each and run `deploy/gpu-node.sh stage` on them, then `install`.
+# Packs what a GPU host without Node or network needs to run understudy, for a transfer that takes
+# at most 64 MiB at a time. Everything lands in .cache/gpu/stage/sNN folders of at most 64 MB (plus the repo, under 64 MiB);
+# copy them over one at a time and run `deploy/gpu-node.sh stage` on them, then `install`.
 #   runtime.tar.xz  this machine's Node binary and npm, Node's headers (for the addon build),
 #                   node_modules without other platforms' binaries, and llama.cpp's source as
 #                   node-llama-cpp checks it out from its bundled release (`source download`)
@@ -115,5 +115,5 @@ PY
 rmdir "$STAGE/parts"
 mv "$STAGE/manifest.txt" "$STAGE/s01/"
 du -sh "$STAGE"/s*
-echo "carry each folder above in one call, then: bash deploy/gpu-node.sh stage $STAGE/sNN"
+echo "copy each folder above to the GPU host, then: bash deploy/gpu-node.sh stage $STAGE/sNN"
 [[ -z "$ONLY" ]] || echo "(with GPU_STAGE=\$GPU_HOME/stage-$ONLY for stage and install)"

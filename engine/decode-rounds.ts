@@ -23,7 +23,7 @@ interface Request {
  * Order matters: node-llama-cpp gives every sequence its own KV-cache stream, and llama.cpp then
  * computes a batch in one pass only over a run of consecutive sequence ids, in batch order (a
  * batch of sequences 3, 1, 2, 0 takes three passes). So a round queues its streams by `order`, the
- * sequence's id in the context. (With a unified KV cache, `engine.kvUnified` on our GPU build, any
+ * sequence's id in the context. (With a unified KV cache, `engine.kvUnified` in the patched GPU build, any
  * batch is one pass.)
  */
 export class DecodeRounds {
