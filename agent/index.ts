@@ -10,12 +10,10 @@ import type { Answerer } from './types.ts';
 
 export type { Answerer, AskRequest, AskResult, ProgressEvent } from './types.ts';
 export { APOLOGY } from './answerer.ts';
-export { gradeAnswer, goldOf, type Grade } from './grade.ts';
 export { runEval, readDataset, formatReports, type EvalItem, type EvalMode, type EvalReport, type EvalRow } from './eval.ts';
 export { NOT_IN_DOCS } from './deliver.ts';
 export { runTeacher, type TeacherRun } from './teacher-run.ts';
 export type { FirstThoughtMode } from './first-thought.ts';
-export { isAbstention } from './abstain.ts';
 
 export interface AgentDeps {
   /** Shared instances; the agent opens its own (and closes them) when absent. */

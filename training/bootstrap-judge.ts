@@ -1,4 +1,4 @@
-import { gradeAnswer } from '../agent/index.ts';
+import { gradeAnswer } from '../answers/index.ts';
 import type { StepRecord, TrajectoryOutcome } from '../store/types.ts';
 import type { BootstrapRun } from './bootstrap-cache.ts';
 

@@ -1,6 +1,6 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { gradeAnswer } from '../agent/index.ts';
+import { gradeAnswer } from '../answers/index.ts';
 import type { FirstThoughtMode } from '../agent/first-thought.ts';
 import { createTeacher } from '../agent/teacher.ts';
 import { runTeacher } from '../agent/teacher-run.ts';

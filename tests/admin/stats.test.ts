@@ -2,19 +2,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { highlightJs } from '../../admin/highlight.ts';
 import { html, jsonBlock } from '../../admin/html.ts';
-import { normalizeAnswer, sameAnswer } from '../../admin/normalize.ts';
 import { dashboard, percentile } from '../../admin/stats.ts';
 import { SqliteLogStore } from '../../store/index.ts';
 import { answered, manualClock, trajectory } from '../store/fixtures/records.ts';
-
-test('answers compare after normalization; numbers by value', () => {
-  assert.ok(sameAnswer('The corporate VPN.', 'corporate vpn'));
-  assert.ok(sameAnswer('1,000', '1000'));
-  assert.ok(sameAnswer('480.0', '480'));
-  assert.ok(!sameAnswer('480', '48'));
-  assert.ok(!sameAnswer('Use the VPN', 'Ask your manager'));
-  assert.equal(normalizeAnswer('  An  Apple!! '), 'apple');
-});
 
 test('percentiles use the nearest rank', () => {
   assert.equal(percentile([], 50), null);

@@ -5,7 +5,6 @@ import { test } from 'node:test';
 import { dataDir } from '../../config/index.ts';
 import { parseAction } from '../../agent/parse.ts';
 import type { EvalReport, EvalRow } from '../../agent/index.ts';
-import { referenceAnswer } from '../../training/answers.ts';
 import { buildSet } from '../../training/build.ts';
 import { collectFromGenerated, collectFromStore, dedupe } from '../../training/collect.ts';
 import { nextRun, parseCron } from '../../training/cron.ts';
@@ -30,11 +29,6 @@ test('cron: fields, lists, ranges, steps and the next run', () => {
   assert.equal(nextRun('0 3 * * *', new Date('2026-11-25T03:00:00Z'))!.toISOString(), '2026-11-26T03:00:00.000Z');
   assert.throws(() => parseCron('0 25 * * *'), /outside 0-23/);
   assert.throws(() => parseCron('0 3 * *'), /5 fields/);
-});
-
-test('answers: GSM8K references are reduced to the number', () => {
-  assert.equal(referenceAnswer('so 3+4=7\n#### 1,234'), '1,234');
-  assert.equal(referenceAnswer('Paris'), 'Paris');
 });
 
 test('format: rendered actions parse back with agent/\'s parser', () => {
