@@ -4,8 +4,7 @@
 // BENCH_QUESTIONS (default 3) and BENCH_MAX_TOKENS (default 128) keep it short on a small CPU;
 // the config's env variables apply (e.g. UNDERSTUDY_AGENT_THREADS=1 on a busy shared machine).
 import path from 'node:path';
-import { readDataset } from '../agent/eval.ts';
-import { runQuestion } from '../agent/run.ts';
+import { readDataset, runQuestion } from '../agent/index.ts';
 import { LlamaActionModel } from '../agent/student.ts';
 import { loadConfig, repoRoot } from '../config/index.ts';
 import { disposeModels } from '../models/index.ts';

@@ -1,5 +1,5 @@
+import { invokeTeacher, type Teacher } from '../agent/index.ts';
 import { allNumbers, asNumber, containsPhrase, sameNumber } from '../answers/index.ts';
-import { invokeTeacher, type Teacher } from '../agent/teacher.ts';
 import type { Chunk } from '../retrieval/index.ts';
 import { evalArithmetic } from './arithmetic.ts';
 import type { BootstrapQuestion, QuestionKind } from './bootstrap-cache.ts';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import type { Config } from '../config/index.ts';
-import type { LogStore, StepRecord, TrajectoryRecord } from '../store/types.ts';
+import type { LogStore, StepRecord, TrajectoryRecord } from '../store/index.ts';
 import { keptBootstrap } from './bootstrap-cache.ts';
 import type { Example } from './example.ts';
 import type { GeneratedRecord } from './generate.ts';

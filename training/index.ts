@@ -6,3 +6,5 @@ export { generate, NoTeacherError, type GeneratedRecord } from './generate.ts';
 export { gate, decide, studentConfig, type EvalSummary, type GateReport } from './gate.ts';
 export { parseCron, nextRun, schedule, CronError } from './cron.ts';
 export { readQuestions, type PoolQuestion } from './questions.ts';
+export { solutionTrajectory } from './solutions.ts';
+export { KINDS } from './bootstrap-plan.ts';
