@@ -1,5 +1,5 @@
 import type { LogStore, ModelVersionRecord, QuestionFilter, QuestionRecord } from '../store/index.ts';
-import { sameAnswer } from './normalize.ts';
+import { sameAnswer } from '../answers/index.ts';
 
 const CHUNK = 5000;
 
@@ -50,7 +50,8 @@ const ratio = (a: number, b: number): number | null => (b === 0 ? null : a / b);
 
 /**
  * Student accuracy from shadow samples: a question answered one way and also run by the other
- * model in the background ("shadow") is a hit when both normalized answers agree.
+ * model in the background ("shadow") is a hit when its answer says the delivered one, as the
+ * promotion gate grades (answers/'s sameAnswer).
  */
 async function shadowHits(store: LogStore, since: string, known: Map<string, QuestionRecord>): Promise<{ day: string; hit: boolean }[]> {
   const out = [];

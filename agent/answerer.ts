@@ -1,7 +1,7 @@
+import { isAbstention } from '../answers/index.ts';
 import type { Config } from '../config/index.ts';
 import type { Retriever } from '../retrieval/index.ts';
-import type { LogStore, QuestionOutcome, Route, SourceRef, Surface, TrajectoryRole } from '../store/types.ts';
-import { isAbstention } from './abstain.ts';
+import type { LogStore, QuestionOutcome, Route, SourceRef, Surface, TrajectoryRole } from '../store/index.ts';
 import type { ActionModel } from './llm.ts';
 import type { AgentRun } from './loop.ts';
 import { deliverTeacher } from './deliver.ts';

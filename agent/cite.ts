@@ -1,6 +1,6 @@
+import { allNumbers, normalizeAnswer } from '../answers/index.ts';
 import type { Passage } from '../retrieval/index.ts';
-import type { SourceRef } from '../store/types.ts';
-import { allNumbers, normalizeAnswer } from './normalize.ts';
+import type { SourceRef } from '../store/index.ts';
 import { sourceRef } from './tools.ts';
 
 const STOPWORDS = new Set(

@@ -1,5 +1,5 @@
+import { isAbstention } from '../answers/index.ts';
 import type { Config } from '../config/index.ts';
-import { isAbstention } from './abstain.ts';
 import { groundingGap } from './grounding.ts';
 import type { AgentRun } from './loop.ts';
 

@@ -1,5 +1,5 @@
-import type { TrajectoryOutcome } from '../store/types.ts';
-import type { Grade } from './grade.ts';
+import type { Grade } from '../answers/index.ts';
+import type { TrajectoryOutcome } from '../store/index.ts';
 
 export type EvalMode = 'student' | 'teacher' | 'cot' | 'routed';
 

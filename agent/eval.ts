@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
+import { gradeAnswer, goldOf } from '../answers/index.ts';
 import type { Config } from '../config/index.ts';
 import type { LocalModel } from '../engine/index.ts';
 import type { Retriever } from '../retrieval/index.ts';
 import { Sandbox } from '../sandbox/index.ts';
 import { deliverTeacher } from './deliver.ts';
 import { citationHit, summarize, type Answered, type EvalMode, type EvalReport, type EvalRow } from './eval-report.ts';
-import { gradeAnswer, goldOf } from './grade.ts';
 import { docsMayAnswer } from './grounding.ts';
 import type { AgentRun } from './loop.ts';
 import { cotSystemPrompt } from './prompts.ts';

@@ -1,5 +1,5 @@
+import { isAbstention } from '../answers/index.ts';
 import type { Retriever } from '../retrieval/index.ts';
-import { isAbstention } from './abstain.ts';
 import type { AgentRun } from './loop.ts';
 
 /**

@@ -1,8 +1,7 @@
 import type { Config } from '../config/index.ts';
 import { openRetriever, type Retriever } from '../retrieval/index.ts';
-import { openStore } from '../store/index.ts';
 import { Sandbox } from '../sandbox/index.ts';
-import type { LogStore } from '../store/types.ts';
+import { openStore, type LogStore } from '../store/index.ts';
 import { AgentAnswerer } from './answerer.ts';
 import { loadStudent } from './student.ts';
 import { createTeacher, type Teacher } from './teacher.ts';
@@ -10,13 +9,17 @@ import type { Answerer } from './types.ts';
 
 export type { Answerer, AskRequest, AskResult, ProgressEvent } from './types.ts';
 export { APOLOGY } from './answerer.ts';
-export { gradeAnswer, goldOf, type Grade } from './grade.ts';
 export { runEval, readDataset, formatReports, type EvalItem, type EvalMode, type EvalReport, type EvalRow } from './eval.ts';
 export { NOT_IN_DOCS } from './deliver.ts';
 export { runTeacher, type TeacherRun } from './teacher-run.ts';
 export type { FirstThoughtMode } from './first-thought.ts';
-export { isAbstention } from './abstain.ts';
 export { loadStudent } from './student.ts';
+export { createTeacher, invokeTeacher, type Teacher } from './teacher.ts';
+export { runQuestion } from './run.ts';
+export { studentSystemPrompt, taskMessage } from './prompts.ts';
+export { END_CODE } from './parse.ts';
+export { STOPPED } from './sag.ts';
+export { greedyShare } from './greedy-check.ts';
 
 export interface AgentDeps {
   /** Shared instances; the agent opens its own (and closes them) when absent. */

@@ -1,7 +1,7 @@
+import { isAbstention } from '../answers/index.ts';
 import type { ActionResult, Sandbox } from '../sandbox/index.ts';
-import type { Route, SourceRef, StepRecord, TrajectoryOutcome } from '../store/types.ts';
+import type { Route, SourceRef, StepRecord, TrajectoryOutcome } from '../store/index.ts';
 import type { ProgressEvent } from './types.ts';
-import { isAbstention } from './abstain.ts';
 import { contextFullOf, type ContextFullError } from './context-full.ts';
 import type { ActionModel, ChatTurn, Generation } from './llm.ts';
 import { observationOf } from './observation.ts';

@@ -2,7 +2,7 @@ import type { Config } from '../config/index.ts';
 import { createSearchTool } from './tools.ts';
 import type { Retriever } from '../retrieval/index.ts';
 import { Sandbox } from '../sandbox/index.ts';
-import type { Route } from '../store/types.ts';
+import type { Route } from '../store/index.ts';
 import type { ActionModel } from './llm.ts';
 import { runAgent, type AgentRun } from './loop.ts';
 import { studentSystemPrompt, teacherSystemPrompt } from './prompts.ts';

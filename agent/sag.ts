@@ -1,6 +1,6 @@
+import { answerKey } from '../answers/index.ts';
 import type { ActionResult, Sandbox } from '../sandbox/index.ts';
-import type { CandidateRecord } from '../store/types.ts';
-import { answerKey } from './normalize.ts';
+import type { CandidateRecord } from '../store/index.ts';
 import { observationOf } from './observation.ts';
 import { parseAction, type ParsedAction } from './parse.ts';
 import { vote } from './vote.ts';

@@ -1,5 +1,5 @@
 import type { ActionResult } from '../sandbox/index.ts';
-import type { StepRecord } from '../store/types.ts';
+import type { StepRecord } from '../store/index.ts';
 
 function sameCode(a: string, b: string): boolean {
   const squash = (s: string) => s.replace(/\s+/g, ' ').trim();

@@ -1,7 +1,7 @@
 import type { Passage, Retriever } from '../retrieval/index.ts';
 import { formatPassages } from '../retrieval/index.ts';
 import type { HostTool, ToolCall } from '../sandbox/index.ts';
-import type { SourceRef } from '../store/types.ts';
+import type { SourceRef } from '../store/index.ts';
 
 /** The `search` tool of one question, remembering which passages each call returned. */
 export interface SearchTool {

@@ -1,4 +1,4 @@
-import type { Route, SourceRef, Surface } from '../store/types.ts';
+import type { Route, SourceRef, Surface } from '../store/index.ts';
 
 /** What the agent reports while it works, so a bot can update its "thinking…" message. */
 export type ProgressEvent =

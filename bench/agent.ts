@@ -4,9 +4,7 @@
 // BENCH_QUESTIONS (default 3) and BENCH_MAX_TOKENS (default 128) keep it short on a small CPU;
 // the config's env variables apply (e.g. UNDERSTUDY_ENGINE_THREADS=1 on a busy CPU).
 import path from 'node:path';
-import { readDataset } from '../agent/eval.ts';
-import { runQuestion } from '../agent/run.ts';
-import { loadStudent } from '../agent/index.ts';
+import { loadStudent, readDataset, runQuestion } from '../agent/index.ts';
 import { loadConfig, repoRoot } from '../config/index.ts';
 import { disposeModels } from '../engine/index.ts';
 import { Sandbox } from '../sandbox/index.ts';

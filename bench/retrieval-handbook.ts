@@ -5,7 +5,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
-import { normalizeAnswer } from '../agent/normalize.ts';
+import { normalizeAnswer } from '../answers/index.ts';
 import { loadConfig, repoRoot } from '../config/index.ts';
 import { disposeModels } from '../engine/index.ts';
 import { openRetriever } from '../retrieval/index.ts';

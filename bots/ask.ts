@@ -1,5 +1,5 @@
-import type { AskRequest, AskResult, ProgressEvent } from '../agent/types.ts';
-import type { Surface } from '../store/types.ts';
+import type { AskRequest, AskResult, ProgressEvent } from '../agent/index.ts';
+import type { Surface } from '../store/index.ts';
 import { channelOptions } from './channels.ts';
 import { QueueFullError } from './queue.ts';
 import type { BotContext } from './types.ts';

@@ -1,7 +1,7 @@
 import { userInfo } from 'node:os';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
-import type { AskRequest, AskResult } from '../agent/types.ts';
+import type { AskRequest, AskResult } from '../agent/index.ts';
 import { askAgent, sendFeedback, type Outcome } from './ask.ts';
 import { BUSY, FAILED, answeredBy, progressText, queuedText, sourceLine, topSources } from './format.ts';
 import type { BotAdapter, BotContext } from './types.ts';

@@ -1,5 +1,5 @@
-import type { AskResult, ProgressEvent } from '../agent/types.ts';
-import type { SourceRef } from '../store/types.ts';
+import type { AskResult, ProgressEvent } from '../agent/index.ts';
+import type { SourceRef } from '../store/index.ts';
 
 export const THINKING = 'Thinking…';
 export const BUSY = 'I have too many questions right now and could not take yours. Please wait a minute and ask again.';

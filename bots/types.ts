@@ -1,4 +1,4 @@
-import type { Answerer } from '../agent/types.ts';
+import type { Answerer } from '../agent/index.ts';
 import type { Config } from '../config/index.ts';
 import type { AskQueue } from './queue.ts';
 

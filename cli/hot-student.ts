@@ -1,6 +1,6 @@
 import { createAgent, openAgentDeps, type Agent, type AgentDeps } from '../agent/index.ts';
 import type { Config } from '../config/index.ts';
-import { currentStudentVersion, watchStudentVersion, type StudentVersion } from '../training/index.ts';
+import { currentStudentVersion, watchStudentVersion, type StudentVersion } from '../models/index.ts';
 
 export interface HotAgentOptions {
   /** How often the registry pointer is polled to load a new version ahead of the next question (ms). */

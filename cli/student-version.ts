@@ -1,5 +1,5 @@
 import type { Config } from '../config/index.ts';
-import { currentStudentVersion } from '../training/index.ts';
+import { currentStudentVersion } from '../models/index.ts';
 
 /**
  * The student serves the registry's promoted adapter unless the config names one explicitly.

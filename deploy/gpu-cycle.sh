@@ -31,8 +31,12 @@ phase() { # name command...: runs once; its log is $W/name.log, success leaves $
 train() {
   # An adapter trained by an earlier run (gpu-pack.sh --adapter) is evaluated as it is.
   if [[ -f "$GPU_HOME/adapter.gguf" ]]; then cp "$GPU_HOME/adapter.gguf" "$W/adapter.gguf"; echo "using the packed adapter"; return; fi
-  python3 training/train.py --train "$DATA/sft/train.jsonl" --heldout "$DATA/sft/heldout.jsonl" --out "$W/run" \
-    --base-gguf "$STUDENT" --device cuda --batch-size 1 --grad-accum 8 --max-steps "${TRAIN_STEPS:-60}" --save-steps 1000 2>&1 \
+  # The config's LoRA settings (training/train.ts loraArgs), then what this session sets (the last flag wins).
+  local lora
+  lora=$(node --import tsx --input-type=module -e "import { loadConfig } from './config/index.ts'; import { loraArgs } from './training/train.ts'; console.log(loraArgs(loadConfig()).join(' '))") || return 1
+  # shellcheck disable=SC2086
+  python3 training/train.py --train "$DATA/sft/train.jsonl" --heldout "$DATA/sft/heldout.jsonl" --out "$W/run" --base-gguf "$STUDENT" \
+    $lora --device cuda --batch-size 1 --grad-accum 8 --max-steps "${TRAIN_STEPS:-60}" --save-steps 1000 2>&1 \
     | tr '\r' '\n' | grep -v -E 'it/s\]$|s/it\]$|examples/s\]$'
   python3 training/convert_lora.py --adapter "$W/run/adapter" --base-gguf "$STUDENT" --out "$W/adapter.gguf" --outtype q8_0
 }

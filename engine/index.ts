@@ -4,3 +4,6 @@
 export { LocalModel, type LoadOptions } from './local-model.ts';
 export { ContextFullError, cutAtStop, type ChatTurn, type GenerateOptions, type Generation } from './generation.ts';
 export { contextOptions, disposeModels, loadModel, sharedLlama } from './llama.ts';
+// For bench:gpu, which measures the engine itself.
+export { DecodeRounds } from './decode-rounds.ts';
+export { timeAddonCalls } from './internals.ts';

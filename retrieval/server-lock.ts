@@ -1,5 +1,5 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { alive } from '../config/pid.ts';
+import { alive } from '../config/index.ts';
 
 export interface ServerLock {
   pid: number;

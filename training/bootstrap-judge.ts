@@ -1,5 +1,5 @@
-import { gradeAnswer } from '../agent/index.ts';
-import type { StepRecord, TrajectoryOutcome } from '../store/types.ts';
+import { gradeAnswer } from '../answers/index.ts';
+import type { StepRecord, TrajectoryOutcome } from '../store/index.ts';
 import type { BootstrapRun } from './bootstrap-cache.ts';
 
 /**

@@ -1,5 +1,5 @@
-import { allNumbers, asNumber, normalizeAnswer } from '../agent/normalize.ts';
-import { invokeTeacher, type Teacher } from '../agent/teacher.ts';
+import { invokeTeacher, type Teacher } from '../agent/index.ts';
+import { allNumbers, asNumber, containsPhrase, sameNumber } from '../answers/index.ts';
 import type { Chunk } from '../retrieval/index.ts';
 import { evalArithmetic } from './arithmetic.ts';
 import type { BootstrapQuestion, QuestionKind } from './bootstrap-cache.ts';
@@ -54,14 +54,12 @@ export function parseJsonObject(text: string): Record<string, unknown> | null {
 /** A reference longer than this is a copied sentence, which an agent's answer rarely contains whole. */
 const MAX_ANSWER_WORDS = 10;
 
-const sameNumber = (a: number, b: number) => Math.abs(a - b) < 1e-6 * Math.max(1, Math.abs(a));
 const text = (v: unknown) => (typeof v === 'string' ? v.trim() : typeof v === 'number' && Number.isFinite(v) ? String(v) : '');
 
 /** The answer appears in one of the texts: as a phrase, or its number among theirs. */
 export function appearsIn(answer: string, texts: string[]): boolean {
-  const phrase = normalizeAnswer(answer);
   const n = asNumber(answer.replace(/,/g, ''));
-  return texts.some((t) => (phrase !== '' && ` ${normalizeAnswer(t)} `.includes(` ${phrase} `)) || (n !== null && allNumbers(t).some((x) => sameNumber(x, n))));
+  return texts.some((t) => containsPhrase(t, answer) || (n !== null && allNumbers(t).some((x) => sameNumber(x, n))));
 }
 
 /** An arithmetic answer is the value of an expression over at least two of the passage's numbers (sign aside: `10-3` reads as 10 and -3). */

@@ -1,6 +1,5 @@
 import path from 'node:path';
-import { createTeacher, type Teacher } from '../agent/teacher.ts';
-import { runTeacher } from '../agent/teacher-run.ts';
+import { createTeacher, runTeacher, type Teacher } from '../agent/index.ts';
 import type { Config } from '../config/index.ts';
 import type { Chunk, Retriever } from '../retrieval/index.ts';
 import { bootstrapDir, openBootstrapCache, type BootstrapQuestion, type BootstrapRun, type QuestionKind } from './bootstrap-cache.ts';

@@ -1,5 +1,5 @@
 import type { Config } from '../config/index.ts';
-import type { LogStore } from '../store/types.ts';
+import type { LogStore } from '../store/index.ts';
 import { collectFromBootstrap, collectFromGenerated, collectFromStore, dedupe } from './collect.ts';
 import type { Example } from './example.ts';
 import { filterExamples, type FilterReport } from './filter.ts';

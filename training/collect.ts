@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import type { Config } from '../config/index.ts';
-import type { LogStore, StepRecord, TrajectoryRecord } from '../store/types.ts';
-import { normalizeAnswer } from './answers.ts';
+import type { LogStore, StepRecord, TrajectoryRecord } from '../store/index.ts';
 import { keptBootstrap } from './bootstrap-cache.ts';
 import type { Example } from './example.ts';
 import type { GeneratedRecord } from './generate.ts';
@@ -62,9 +61,12 @@ export function collectFromBootstrap(config: Config): Example[] {
   }));
 }
 
+/** Case, spacing, `,$%` and closing punctuation aside, the same question. */
+const questionKey = (q: string) => q.toLowerCase().replace(/[\s,$%]+/g, ' ').replace(/[.!?"'`]+$/g, '').trim();
+
 /** One example per question (the newest wins: later trajectories reflect later curation). */
 export function dedupe(examples: Example[]): Example[] {
   const byQuestion = new Map<string, Example>();
-  for (const e of examples) byQuestion.set(normalizeAnswer(e.question), e);
+  for (const e of examples) byQuestion.set(questionKey(e.question), e);
   return [...byQuestion.values()];
 }

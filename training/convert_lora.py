@@ -89,7 +89,7 @@ def main():
     p.add_argument("--adapter", required=True, help="PEFT adapter directory (adapter_config.json, adapter_model.safetensors)")
     p.add_argument("--base-gguf", required=True, help="the student GGUF the adapter applies to")
     p.add_argument("--out", required=True)
-    p.add_argument("--outtype", choices=["f32", "f16", "q8_0"], default="f16")
+    p.add_argument("--outtype", choices=["f32", "f16", "q8_0"], required=True, help="distill.lora.outType")
     a = p.parse_args()
     n = convert(a.adapter, a.base_gguf, a.out, a.outtype)
     print(json.dumps({"out": a.out, "loraWeights": n}))

@@ -1,8 +1,9 @@
 import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config/index.ts';
+import { currentStudentVersion, nextVersion, promote, saveManifest, versionDir, type VersionManifest } from '../models/index.ts';
 import { openRetriever, type Retriever } from '../retrieval/index.ts';
-import type { LogStore } from '../store/types.ts';
+import type { LogStore } from '../store/index.ts';
 import { keptBootstrap } from './bootstrap-cache.ts';
 import { collectExamples } from './build.ts';
 import type { FilterReport } from './filter.ts';
@@ -12,7 +13,6 @@ import { runsDir } from './paths.ts';
 import { studentPrompt } from './prompts.ts';
 import { readQuestions } from './questions.ts';
 import type { PythonRun } from './python.ts';
-import { currentStudentVersion, nextVersion, promote, saveManifest, versionDir, type VersionManifest } from './registry.ts';
 import { readSftFile, replayRecords, writeSftSet, type SftManifest } from './sft-set.ts';
 import { convertAdapter, startTraining, type TrainReport } from './train.ts';
 

@@ -1,4 +1,4 @@
-import type { StepRecord } from '../store/types.ts';
+import type { StepRecord } from '../store/index.ts';
 import type { Split } from './bootstrap-cache.ts';
 
 /** One teacher trajectory on its way into the SFT set. */

@@ -3,8 +3,7 @@
  * closed by `<end_code>`; observations come back as `Observation:\n…` user turns. The SFT set is
  * rendered in it, so the student learns what agent/'s parser reads.
  */
-import { END_CODE } from '../agent/parse.ts';
-import { taskMessage } from '../agent/prompts.ts';
+import { END_CODE, taskMessage } from '../agent/index.ts';
 
 export { taskMessage };
 

@@ -1,12 +1,10 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { gradeAnswer } from '../agent/index.ts';
-import type { FirstThoughtMode } from '../agent/first-thought.ts';
-import { createTeacher } from '../agent/teacher.ts';
-import { runTeacher } from '../agent/teacher-run.ts';
+import { createTeacher, runTeacher, type FirstThoughtMode } from '../agent/index.ts';
+import { gradeAnswer } from '../answers/index.ts';
 import type { Config } from '../config/index.ts';
 import type { Retriever } from '../retrieval/index.ts';
-import type { LogStore, NewTrajectory, StepRecord, TrajectoryOutcome } from '../store/types.ts';
+import type { LogStore, NewTrajectory, StepRecord, TrajectoryOutcome } from '../store/index.ts';
 import { jobConfig } from './job-config.ts';
 import type { PoolQuestion } from './questions.ts';
 

@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { alive } from '../config/pid.ts';
+import { alive } from '../config/index.ts';
 
 export class JobLockedError extends Error {
   readonly userFacing = true;

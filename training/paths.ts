@@ -3,11 +3,6 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { cacheDir, dataDir, repoRoot, type Config } from '../config/index.ts';
 
-/** The model registry: `<dataDir>/models/<version>/` plus the `current` pointer. */
-export function registryDir(config: Config): string {
-  return path.join(dataDir(config), 'models');
-}
-
 /** Scratch space of one job run (SFT set, checkpoints, adapter) until it becomes a version. */
 export function runsDir(config: Config): string {
   return path.join(dataDir(config), 'distill');

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { referenceAnswer } from './answers.ts';
+import { referenceAnswer } from '../answers/index.ts';
 
 export interface PoolQuestion {
   question: string;

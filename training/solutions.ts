@@ -1,3 +1,4 @@
+import { gsm8kParts } from '../answers/index.ts';
 import { evalArithmetic } from './arithmetic.ts';
 import type { GeneratedRecord } from './generate.ts';
 
@@ -10,8 +11,8 @@ const CALC = /<<([^=>]+)=([^>]*)>>/g;
  * plain arithmetic or the code would not reproduce the reference.
  */
 export function solutionTrajectory(question: string, solution: string): GeneratedRecord | null {
-  const [work, ref] = solution.split('####').map((s) => s.trim());
-  if (!work || !ref) return null;
+  const { work, reference } = gsm8kParts(solution) ?? {};
+  if (!work || !reference) return null;
   const lines: string[] = [];
   let last: number | null = null;
   let n = 0;
@@ -25,7 +26,7 @@ export function solutionTrajectory(question: string, solution: string): Generate
       lines.push(`const v${++n} = ${expr!.trim()};`);
     }
   }
-  const answer = Number(ref.replace(/,/g, ''));
+  const answer = Number(reference.replace(/,/g, ''));
   if (n === 0 || last === null || !Number.isFinite(answer) || Math.abs(last - answer) > 1e-6) return null;
   lines.push(`print(v${n});`);
   const steps = [

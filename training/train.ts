@@ -19,15 +19,21 @@ export async function baseArgs(config: Config): Promise<string[]> {
   return ['--base-gguf', await resolveModel(config, config.models.student)];
 }
 
-/** Starts training/train.py on `<dir>/train.jsonl`; a rerun on the same dir resumes from its checkpoints. */
-export async function startTraining(config: Config, dir: string, log?: (chunk: string) => void): Promise<PythonRun> {
+/** train.py's flags whose values the config owns (`distill.lora.*`, `distill.device`): train.py has no defaults for them. */
+export function loraArgs(config: Config): string[] {
   const l = config.distill.lora;
-  const args = [
-    '--train', path.join(dir, 'train.jsonl'), '--heldout', path.join(dir, 'heldout.jsonl'), '--out', dir,
-    ...(await baseArgs(config)),
+  return [
     '--r', String(l.r), '--alpha', String(l.alpha), '--dropout', String(l.dropout), '--lr', String(l.learningRate),
     '--epochs', String(l.epochs), '--batch-size', String(l.batchSize), '--grad-accum', String(l.gradAccum),
     '--max-seq-len', String(l.maxSeqLen), '--max-steps', String(l.maxSteps), '--device', config.distill.device,
+  ];
+}
+
+/** Starts training/train.py on `<dir>/train.jsonl`; a rerun on the same dir resumes from its checkpoints. */
+export async function startTraining(config: Config, dir: string, log?: (chunk: string) => void): Promise<PythonRun> {
+  const args = [
+    '--train', path.join(dir, 'train.jsonl'), '--heldout', path.join(dir, 'heldout.jsonl'), '--out', dir,
+    ...(await baseArgs(config)), ...loraArgs(config),
   ];
   return runPython(config, 'train.py', args, log);
 }

@@ -2,7 +2,7 @@ import {
   Client, Events, GatewayIntentBits, MessageFlags, Partials,
   type ButtonInteraction, type ChatInputCommandInteraction, type Interaction, type Message, type SendableChannels,
 } from 'discord.js';
-import type { AskRequest } from '../../agent/types.ts';
+import type { AskRequest } from '../../agent/index.ts';
 import { askAgent, sendFeedback, type Outcome } from '../ask.ts';
 import { BUSY, FAILED, progressText, queuedText } from '../format.ts';
 import { latestOnly } from '../throttle.ts';

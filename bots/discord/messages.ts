@@ -1,5 +1,5 @@
 import { ActionRowBuilder, ButtonBuilder, ButtonStyle, EmbedBuilder, type BaseMessageOptions } from 'discord.js';
-import type { AskResult } from '../../agent/types.ts';
+import type { AskResult } from '../../agent/index.ts';
 import { answeredBy, sourceLine, topSources } from '../format.ts';
 import { splitMessage } from '../split.ts';
 

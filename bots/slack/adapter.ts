@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, LogLevel, type BlockAction, type ButtonAction, type types, type webApi } from '@slack/bolt';
-import type { AskResult } from '../../agent/types.ts';
+import type { AskResult } from '../../agent/index.ts';
 import { askAgent, sendFeedback } from '../ask.ts';
 import { SeenKeys } from '../dedupe.ts';
 import { BUSY, FAILED, THINKING, progressText, queuedText } from '../format.ts';

@@ -1,7 +1,7 @@
 import type { types } from '@slack/bolt';
 
 type KnownBlock = types.KnownBlock;
-import type { AskResult } from '../../agent/types.ts';
+import type { AskResult } from '../../agent/index.ts';
 import { answeredBy, sourceLine, topSources } from '../format.ts';
 import { splitMessage } from '../split.ts';
 

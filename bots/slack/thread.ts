@@ -1,5 +1,5 @@
 import type { webApi } from '@slack/bolt';
-import type { AskRequest } from '../../agent/types.ts';
+import type { AskRequest } from '../../agent/index.ts';
 
 type History = NonNullable<AskRequest['history']>;
 

@@ -7,8 +7,8 @@ export function adminCommand(program: Command): void {
   program
     .command('admin')
     .description('serve the admin web UI alone (needs UNDERSTUDY_ADMIN_PASSWORD): review conversations, curate trajectories, dashboard, /metrics, /healthz')
-    .option('--port <n>', 'port (default: admin.port, 8080)', (v) => Number(v))
-    .option('--host <h>', 'address to listen on (default: admin.host, 127.0.0.1)')
+    .option('--port <n>', 'port (default: admin.port)', (v) => Number(v))
+    .option('--host <h>', 'address to listen on (default: admin.host)')
     .action(async (opts: { port?: number; host?: string }, cmd: Command) => {
       const config = configFor(cmd, { 'admin.port': opts.port, 'admin.host': opts.host });
       adminPassword(config); // fail before touching the store

@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
 import { disposeModels } from '../../engine/index.ts';
 import { openRetriever } from '../../retrieval/index.ts';
-import { bootstrap, type BootstrapSummary } from '../../training/index.ts';
-import { KINDS } from '../../training/bootstrap-plan.ts';
+import { bootstrap, KINDS, type BootstrapSummary } from '../../training/index.ts';
 import { configFor } from '../context.ts';
 import { progressReporter } from '../progress.ts';
 

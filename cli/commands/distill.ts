@@ -1,12 +1,11 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Option, type Command } from 'commander';
-import type { FirstThoughtMode } from '../../agent/first-thought.ts';
+import type { FirstThoughtMode } from '../../agent/index.ts';
 import { cacheDir, type Config } from '../../config/index.ts';
 import { disposeModels } from '../../engine/index.ts';
 import { openStore } from '../../store/index.ts';
-import { buildSet, generate, nextRun, readQuestions, runDistill, schedule } from '../../training/index.ts';
-import { solutionTrajectory } from '../../training/solutions.ts';
+import { buildSet, generate, nextRun, readQuestions, runDistill, schedule, solutionTrajectory } from '../../training/index.ts';
 import { configFor } from '../context.ts';
 import { bootstrapCommand } from './distill-bootstrap.ts';
 

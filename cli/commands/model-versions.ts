@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
+import { currentStudentVersion, listVersions, promote, rollback } from '../../models/index.ts';
 import { openStore } from '../../store/index.ts';
-import { currentStudentVersion, listVersions, promote, rollback } from '../../training/index.ts';
 import { configFor } from '../context.ts';
 
 function accuracy(report: unknown): string {

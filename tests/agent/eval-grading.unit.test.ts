@@ -1,10 +1,13 @@
-// How `understudy eval` reads its datasets and grades a withheld teacher answer.
+// How `understudy eval` reads its datasets, grades a withheld teacher answer, matches citations to
+// gold documents and splits its rates (answers/ grades one answer: tests/answers).
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { NOT_IN_DOCS } from '../../agent/deliver.ts';
+import { citationHit, ratesOf, type Answered } from '../../agent/eval-report.ts';
 import { ofTeacher, readDataset } from '../../agent/eval.ts';
+import { gradeAnswer } from '../../answers/index.ts';
 import { loadConfig, repoRoot } from '../../config/index.ts';
 import { tempDir } from './helpers.ts';
 
@@ -39,4 +42,23 @@ test("a withheld teacher answer is graded as the user gets it (an abstention), i
   const answerable = ofTeacher(config, { ...unanswerable, answers: ['$500'] }, guess, true);
   assert.equal(answerable.correct, false, 'a withheld answer is not credited, even when the guess was right');
   assert.equal(answerable.raw?.correct, true);
+});
+
+test('citations match gold documents by file name; rates split answerable from unanswerable', () => {
+  assert.equal(citationHit(['handbook/severance.md'], ['severance.md']), true);
+  assert.equal(citationHit(['handbook/benefits-and-perks.md'], ['severance.md']), false);
+  assert.equal(citationHit([], ['severance.md']), null);
+  const a = (over: Partial<Answered>): Answered => ({ ...gradeAnswer('27', ['27']), prediction: '27', cited: [], citationHit: null, steps: 2, latencyMs: 1000, tokens: 0, outcome: 'final', note: null, ...over });
+  const rates = ratesOf([
+    { a: a({ cited: ['handbook/benefits-and-perks.md', 'handbook/severance.md'] }), gold: ['27'], goldSources: ['benefits-and-perks.md'] },
+    { a: a({ ...gradeAnswer('10', ['27']), prediction: '10', latencyMs: 3000 }), gold: ['27'], goldSources: ['benefits-and-perks.md'] },
+    { a: a({ ...gradeAnswer("I don't know", []), prediction: "I don't know", steps: 1, latencyMs: 2000 }), gold: [], goldSources: [] },
+  ]);
+  assert.equal(rates.accuracy, 2 / 3);
+  assert.equal(rates.answerableAccuracy, 1 / 2);
+  assert.equal(rates.citationPrecision, 1 / 2, 'one of the two cited sources is the gold document');
+  assert.equal(rates.unsourced, 1 / 2, 'the second answerable question was answered without a source');
+  assert.equal(rates.abstainedUnanswerable, 1);
+  assert.equal(rates.abstainedAnswerable, 0);
+  assert.equal(rates.p50LatencyMs, 2000);
 });

@@ -11,7 +11,7 @@ import { loadConfig, repoRoot, type Config } from '../../config/index.ts';
 import { disposeModels } from '../../engine/index.ts';
 import { SqliteLogStore } from '../../store/index.ts';
 import type { LogStore, NewQuestion } from '../../store/types.ts';
-import { promote, rollback, saveManifest, versionDir } from '../../training/registry.ts';
+import { promote, rollback, saveManifest, versionDir } from '../../models/index.ts';
 import { tinyAdapter } from '../training/helpers.ts';
 import { tempDir } from './helpers.ts';
 

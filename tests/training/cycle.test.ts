@@ -12,7 +12,7 @@ import { runDistill } from '../../training/distill.ts';
 import { acquireLock } from '../../training/lock.ts';
 import { runsDir } from '../../training/paths.ts';
 import { studentPrompt } from '../../training/prompts.ts';
-import { currentStudentVersion, listVersions, promote, rollback, saveManifest, versionDir } from '../../training/registry.ts';
+import { currentStudentVersion, listVersions, promote, rollback, saveManifest, versionDir } from '../../models/index.ts';
 import { writeSftSet } from '../../training/sft-set.ts';
 import type { PythonRun } from '../../training/python.ts';
 import { convertAdapter, startTraining, type TrainReport } from '../../training/train.ts';

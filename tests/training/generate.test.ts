@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, test } from 'node:test';
-import { gradeAnswer } from '../../agent/index.ts';
+import { gradeAnswer } from '../../answers/index.ts';
 import { dataDir } from '../../config/index.ts';
 import { disposeModels } from '../../engine/index.ts';
 import { generate, NoTeacherError } from '../../training/generate.ts';

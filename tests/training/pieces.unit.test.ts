@@ -13,7 +13,7 @@ import { filterExamples } from '../../training/filter.ts';
 import { renderAction } from '../../training/format.ts';
 import { decide, studentConfig, summarize, type EvalSummary } from '../../training/gate.ts';
 import { acquireLock, JobLockedError } from '../../training/lock.ts';
-import { currentStudentVersion, promote, rollback, saveManifest, versionDir, watchStudentVersion } from '../../training/registry.ts';
+import { currentStudentVersion, promote, rollback, saveManifest, versionDir, watchStudentVersion } from '../../models/index.ts';
 import { readSftFile, replayRecords, toChat, writeSftSet } from '../../training/sft-set.ts';
 import type { QuestionDetail, StepRecord, TrajectoryRecord } from '../../store/types.ts';
 import { arithmeticRecord, fakeStore, testConfig, writeGenerated } from './helpers.ts';

@@ -1,8 +1,9 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Config } from '../config/index.ts';
-import type { LogStore, ModelVersionRecord } from '../store/types.ts';
-import { registryDir } from './paths.ts';
+import { dataDir, type Config } from '../config/index.ts';
+import type { LogStore, ModelVersionRecord } from '../store/index.ts';
+
+// The student's model versions (the registry): `distill` writes them, serving reads the current one.
 
 export class RegistryError extends Error {
   readonly userFacing = true;
@@ -19,6 +20,8 @@ interface Pointer {
   updatedAt: string;
 }
 
+/** `<dataDir>/models/<version>/` plus the `current` pointer. */
+const registryDir = (config: Config) => path.join(dataDir(config), 'models');
 const pointerFile = (config: Config) => path.join(registryDir(config), 'current.json');
 export const versionDir = (config: Config, version: string) => path.join(registryDir(config), version);
 

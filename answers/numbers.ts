@@ -1,13 +1,3 @@
-/** SQuAD-style answer normalization: lower case, no punctuation, articles or extra spaces. */
-export function normalizeAnswer(s: string): string {
-  return s
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}\s]/gu, ' ')
-    .replace(/\b(a|an|the)\b/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
-}
-
 const NUMBER = /-?\d[\d,]*(?:\.\d+)?|-?\.\d+/g;
 
 /** Every number written in a text, in order (`$1,234.50` → 1234.5). */
@@ -28,8 +18,5 @@ export function asNumber(s: string): number | null {
   return Number.isFinite(n) ? n : null;
 }
 
-/** The key a final answer votes with: numbers compare by value, text by its normalized form. */
-export function answerKey(s: string): string {
-  const n = asNumber(s);
-  return n === null ? normalizeAnswer(s) : `#${n}`;
-}
+/** Equal up to a relative 1e-6 (18 and 18.0000001 are the same answer). */
+export const sameNumber = (a: number, b: number) => Math.abs(a - b) < 1e-6 * Math.max(1, Math.abs(a));

@@ -1,5 +1,7 @@
 import { isAbstention } from './abstain.ts';
-import { allNumbers, asNumber, lastNumber, normalizeAnswer } from './normalize.ts';
+import { referenceAnswer } from './gold.ts';
+import { containsPhrase, normalizeAnswer } from './normalize.ts';
+import { allNumbers, asNumber, lastNumber, sameNumber } from './numbers.ts';
 
 export interface Grade {
   /** Normalized exact match (numeric equality for numeric gold answers). */
@@ -14,14 +16,6 @@ export interface Grade {
   correct: boolean;
   numeric: boolean;
   abstained: boolean;
-}
-
-/** Gold answers of a dataset row: GSM8K's `#### 42`, or `answer` plus `answer_aliases`; [] when the documents do not answer it. */
-export function goldOf(row: { answer?: unknown; answer_aliases?: unknown }): string[] {
-  const answer = String(row.answer ?? '');
-  const gsm = /####\s*(.+)\s*$/.exec(answer);
-  const aliases = Array.isArray(row.answer_aliases) ? row.answer_aliases.map(String) : [];
-  return [gsm ? gsm[1]!.trim() : answer.trim(), ...aliases].filter(Boolean);
 }
 
 function tokenF1(pred: string, gold: string): number {
@@ -44,14 +38,8 @@ function tokenF1(pred: string, gold: string): number {
   return (2 * precision * recall) / (precision + recall);
 }
 
-const sameNumber = (a: number, b: number) => Math.abs(a - b) < 1e-6 * Math.max(1, Math.abs(a));
 /** More numbers than this in one answer reads as a list to pick from, not an answer. */
 const MAX_NUMBERS = 3;
-
-function containsPhrase(text: string, phrase: string): boolean {
-  const p = normalizeAnswer(phrase);
-  return p !== '' && ` ${normalizeAnswer(text)} `.includes(` ${p} `);
-}
 
 export function gradeAnswer(prediction: string | null, golds: string[]): Grade {
   const abstained = isAbstention(prediction);
@@ -69,4 +57,12 @@ export function gradeAnswer(prediction: string | null, golds: string[]): Grade {
   const f1 = Math.max(0, ...golds.map((g) => tokenF1(pred, g)));
   const correct = em || (!abstained && golds.some((g) => containsPhrase(pred, g)));
   return { em, f1, correct, numeric: false, abstained };
+}
+
+/**
+ * Whether an answer says the same as a reference, as the promotion gate scores it (gradeAnswer's
+ * exact match against the reference answer): the admin dashboard's shadow accuracy uses it too.
+ */
+export function sameAnswer(answer: string | null, reference: string): boolean {
+  return gradeAnswer(answer, [referenceAnswer(reference)]).em;
 }
