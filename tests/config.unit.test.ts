@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { ConfigError, envNameFor, loadConfig } from '../config/index.ts';
+import { ConfigError, envNameFor, loadConfig, repoRoot } from '../config/index.ts';
 
 test('defaults validate with no file and no env', () => {
   const c = loadConfig({ env: {} });
@@ -71,4 +72,13 @@ test('keys that moved to engine.* or went are rejected with their new place, fro
   assert.throws(() => loadConfig({ env: {}, overrides: { 'agent.nativeDecode': false } }), /agent\.nativeDecode \(from command line\): agent\.nativeDecode moved to engine\.nativeDecode/);
   const c = loadConfig({ env: { UNDERSTUDY_ENGINE_THREADS: '2' }, overrides: { 'engine.backendTopK': 0 } });
   assert.deepEqual(c.engine, { threads: 2, jobThreads: 0, kvUnified: true, backendTopK: 0, nativeDecode: true });
+});
+
+test('understudy config lists the operator settings first and the engine knobs apart, last', () => {
+  const out = execFileSync(process.execPath, ['--import', 'tsx', 'cli/main.ts', 'config'], { cwd: repoRoot, encoding: 'utf8', env: Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('UNDERSTUDY_'))) });
+  const lines = out.trim().split('\n');
+  const heading = lines.indexOf('# engine tuning: knobs for whoever measures a host (docs/engine.md)');
+  assert.ok(heading > 0, out);
+  assert.ok(lines.slice(heading + 1).every((l) => l.startsWith('engine.')), 'only engine.* below the heading');
+  assert.ok(lines.slice(0, heading).every((l) => !l.startsWith('engine.') && !/apiUrl/.test(l)), 'no engine knob or test-only URL among the settings');
 });

@@ -20,9 +20,12 @@ export function configCommand(program: Command): void {
     .command('config')
     .description('validate the configuration and print it (secrets redacted) with the env var for each key')
     .action((_opts, cmd: Command) => {
-      const config = configFor(cmd);
-      for (const [key, value] of flatten(config as unknown as Record<string, unknown>)) {
-        console.log(`${key} = ${JSON.stringify(value)}  (${envNameFor(key)})`);
-      }
+      const { engine, ...settings } = configFor(cmd);
+      const print = (obj: Record<string, unknown>, prefix = '') => {
+        for (const [key, value] of flatten(obj, prefix)) console.log(`${key} = ${JSON.stringify(value)}  (${envNameFor(key)})`);
+      };
+      print(settings);
+      console.log('# engine tuning: knobs for whoever measures a host (docs/engine.md)');
+      print(engine, 'engine');
     });
 }
