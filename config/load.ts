@@ -16,12 +16,15 @@ const ENV_ALIASES: Record<string, string> = {
 };
 
 /** Keys that moved or went, and what a config that still sets one is told. */
+const MOVED: Record<string, string> = {
+  'agent.threads': 'engine.threads',
+  'agent.nativeDecode': 'engine.nativeDecode',
+  'agent.kvUnified': 'engine.kvUnified',
+  'agent.backendTopK': 'engine.backendTopK',
+  'distill.threads': 'engine.jobThreads',
+};
 const RETIRED: Record<string, string> = {
-  'agent.threads': 'agent.threads moved to engine.threads',
-  'agent.nativeDecode': 'agent.nativeDecode moved to engine.nativeDecode',
-  'agent.kvUnified': 'agent.kvUnified moved to engine.kvUnified',
-  'agent.backendTopK': 'agent.backendTopK moved to engine.backendTopK',
-  'distill.threads': 'distill.threads moved to engine.jobThreads',
+  ...Object.fromEntries(Object.entries(MOVED).map(([old, now]) => [old, `${old} moved to ${now}`])),
   'agent.batchedDecode': 'agent.batchedDecode was removed (candidates always decode in shared batches)',
 };
 

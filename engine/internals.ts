@@ -104,9 +104,8 @@ export function checkInternals(model: LlamaModel, context: LlamaContext, sequenc
   return { promptCopy: has('promptCopy'), nativeRounds, addonRounds: nativeRounds && typeof contextOf(context)._ctx.generateRounds === 'function', missing };
 }
 
-/** The one line a drift is reported in, or null when every internal is there. */
-export function driftLine(check: InternalsCheck, version: string): string | null {
-  if (check.missing.length === 0) return null;
+/** The one line a drift (some internal in `check.missing`) is reported in. */
+export function driftLine(check: InternalsCheck, version: string): string {
   const names = check.missing.map((i) => i.path.join('.')).join(', ');
   const fallbacks = [
     ...(check.promptCopy ? [] : ['each candidate evaluates its own prompt']),

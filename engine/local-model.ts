@@ -107,8 +107,9 @@ export class LocalModel {
     m.#slots = Array.from({ length: slots }, () => Array.from({ length: sequences }, () => context.getSequence()));
     m.#free = m.#slots.map((_, i) => i);
     const check = checkInternals(model, context, m.#slots[0]![0]!);
-    const drift = driftLine(check, await getModuleVersion());
-    if (drift) (o.log ?? ((line: string) => process.stderr.write(`${line}\n`)))(drift);
+    if (check.missing.length > 0) {
+      (o.log ?? ((line: string) => process.stderr.write(`${line}\n`)))(driftLine(check, await getModuleVersion()));
+    }
     m.#promptCopy = check.promptCopy;
     if (config.engine.nativeDecode && check.addonRounds) m.#native = new NativeRounds(context, model);
     return m;

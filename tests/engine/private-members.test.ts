@@ -30,14 +30,14 @@ function projectFiles(): string[] {
   return out.split('\n').filter((f) => f && !f.startsWith('engine/') && !f.split('/').includes('node_modules'));
 }
 
+const names = privateMembers();
+
 test("node-llama-cpp's typings and code name its private members (the list this test checks against)", () => {
-  const names = privateMembers();
   assert.ok(names.size > 100, `only ${names.size} private members found under ${dist}`);
   for (const { path: [member] } of INTERNALS) assert.ok(names.has(member!), `${member} (engine/internals.ts) is not among them`);
 });
 
 test('no file outside engine/ names a node-llama-cpp private member', () => {
-  const names = privateMembers();
   // A member access, a computed one, or a quoted name (the key of a cast or a defineProperty).
   const use = /(?:\.|\[\s*|['"`])(_[A-Za-z]\w*)\b/g;
   const found: string[] = [];
