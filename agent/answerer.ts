@@ -1,7 +1,7 @@
 import { isAbstention } from '../answers/index.ts';
 import type { Config } from '../config/index.ts';
 import type { Retriever } from '../retrieval/index.ts';
-import type { LogStore, QuestionOutcome, Route, SourceRef, Surface, TrajectoryRole } from '../store/index.ts';
+import type { LogStore, QuestionDetail, QuestionOutcome, Route, SourceRef, Surface, TrajectoryRole } from '../store/index.ts';
 import type { ActionModel } from './llm.ts';
 import type { AgentRun } from './loop.ts';
 import { deliverTeacher } from './deliver.ts';
@@ -37,7 +37,11 @@ export class AgentAnswerer implements Answerer {
 
   async ask(req: AskRequest): Promise<AskResult> {
     const start = performance.now();
-    const id = await this.p.store.createQuestion({ text: req.question, surface: req.surface, user: req.user ?? null, channel: req.channel ?? null });
+    if (req.questionId) {
+      const earlier = await this.p.store.getQuestion(req.questionId);
+      if (earlier?.question.status === 'answered') return this.#stored(earlier);
+    }
+    const id = await this.p.store.createQuestion({ id: req.questionId, text: req.question, surface: req.surface, user: req.user ?? null, channel: req.channel ?? null });
     try {
       const result = await this.#answer(id, req, start);
       await this.p.store.finishQuestion(id, outcomeOf(result));
@@ -159,6 +163,23 @@ export class AgentAnswerer implements Answerer {
       .catch((e) => this.p.log(`question ${id}: shadow teacher run failed: ${(e as Error).message}`))
       .finally(() => this.#shadows.delete(job));
     this.#shadows.add(job);
+  }
+
+  /** The answer a question already got, as it was delivered. */
+  #stored({ question: q, trajectories }: QuestionDetail): AskResult {
+    const delivered = trajectories.filter((t) => t.role === q.route).at(-1);
+    return {
+      answer: q.answer ?? APOLOGY,
+      route: q.route ?? 'student',
+      reason: q.reason ?? '',
+      abstained: q.abstained,
+      unverified: q.unverified,
+      sources: q.sources,
+      steps: delivered?.steps.length ?? 0,
+      latencyMs: q.latencyMs ?? 0,
+      models: { student: this.p.student.name, adapter: this.p.student.adapter, teacher: this.p.teacherName },
+      logId: q.id,
+    };
   }
 
   #result(id: string, route: Route, reason: string, run: AgentRun | null, unverified: boolean, start: number): AskResult {

@@ -8,6 +8,8 @@ export type ProgressEvent =
   | { kind: 'escalate'; reason: string };
 
 export interface AskRequest {
+  /** The question's log id, chosen by a queue and the same on every delivery of its job: a re-delivered question is logged once, and one already answered is not answered again. */
+  questionId?: string;
   question: string;
   surface: Surface;
   user?: string;

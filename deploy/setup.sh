@@ -2,7 +2,8 @@
 # One-command, idempotent setup: npm deps, the Python venv (Chroma server, model converter,
 # trainer) and the default models. Everything heavy is cached outside the clone, so a rerun only
 # checks stamps. Usage: deploy/setup.sh [--quiet] [--test] [--train] [--models "student teacher embedding tiny"]
-# --test adds what only the tests need (Debian's chromium, llama.cpp's server for the teacher test).
+# --test adds what only the tests need (Debian's chromium, redis-server and postgresql, llama.cpp's
+# server for the teacher test).
 # --train adds the distillation trainer's venv (torch, transformers, peft, trl: a few GB).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -60,11 +61,18 @@ if [[ -n "$MODELS" ]]; then
   fi
 fi
 
-# Test-only extras: a headless browser from Debian (no browser download from a CDN).
-if [[ $TEST == 1 ]] && ! command -v chromium >/dev/null; then
-  echo "setup: installing Debian's chromium for the browser tests"
-  SUDO=$([[ $(id -u) == 0 ]] && echo "" || echo "sudo")
-  $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+# Test-only extras from Debian: a headless browser (no browser download from a CDN), and the
+# Redis and PostgreSQL servers the scale-out tests start on 127.0.0.1.
+if [[ $TEST == 1 ]]; then
+  WANT=()
+  command -v chromium >/dev/null || WANT+=(chromium)
+  command -v redis-server >/dev/null || WANT+=(redis-server)
+  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || WANT+=(postgresql)
+  if [[ ${#WANT[@]} -gt 0 ]]; then
+    echo "setup: installing Debian's ${WANT[*]} for the tests"
+    SUDO=$([[ $(id -u) == 0 ]] && echo "" || echo "sudo")
+    $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${WANT[@]}" >/dev/null
+  fi
 fi
 # ...and llama.cpp's own OpenAI-compatible server, for the teacher's openai-provider test.
 if [[ $TEST == 1 ]]; then

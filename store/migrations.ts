@@ -93,6 +93,9 @@ export const MIGRATIONS: readonly string[] = [
     INSERT INTO questions_fts (rowid, text, answer) VALUES (new.rowid, new.text, coalesce(new.answer, ''));
   END;
   `,
+  `
+  ALTER TABLE questions ADD COLUMN attempts INTEGER NOT NULL DEFAULT 1;
+  `,
 ];
 
 /**

@@ -15,6 +15,7 @@ export function toQuestion(r: Row): QuestionRecord {
     user: strOrNull(r.user),
     channel: strOrNull(r.channel),
     createdAt: str(r.created_at),
+    attempts: Number(r.attempts ?? 1),
     status: r.status as QuestionRecord['status'],
     route: (r.route ?? null) as QuestionRecord['route'],
     reason: strOrNull(r.reason),

@@ -6,7 +6,7 @@ import { whereFor } from './filters.ts';
 import { migrate } from './migrations.ts';
 import { toCurationEvent, toFeedback, toModelVersion, toQuestion, toTrajectory, type Row } from './rows.ts';
 import type {
-  CurationState, FeedbackRecord, LogStore, ModelVersionRecord, NewQuestion, NewTrajectory, Page,
+  CurationState, LogStore, ModelVersionRecord, NewFeedback, NewQuestion, NewTrajectory, Page,
   QuestionDetail, QuestionFilter, QuestionOutcome, QuestionRecord, TrajectoryOutcome, TrajectoryRecord, TrajectoryRole,
 } from './types.ts';
 
@@ -43,9 +43,12 @@ export class SqliteLogStore implements LogStore {
   }
 
   async createQuestion(q: NewQuestion): Promise<string> {
-    const id = randomUUID();
+    const id = q.id ?? randomUUID();
     this.db
-      .prepare(`INSERT INTO questions (id, text, surface, user, channel, created_at, status) VALUES (?, ?, ?, ?, ?, ?, 'pending')`)
+      .prepare(
+        `INSERT INTO questions (id, text, surface, user, channel, created_at, status) VALUES (?, ?, ?, ?, ?, ?, 'pending')
+         ON CONFLICT (id) DO UPDATE SET attempts = attempts + 1`,
+      )
       .run(id, q.text, q.surface, q.user ?? null, q.channel ?? null, this.stamp());
     return id;
   }
@@ -73,10 +76,10 @@ export class SqliteLogStore implements LogStore {
     return id;
   }
 
-  async addFeedback(f: Omit<FeedbackRecord, 'id' | 'createdAt'>): Promise<string> {
-    const id = randomUUID();
+  async addFeedback(f: NewFeedback): Promise<string> {
+    const id = f.id ?? randomUUID();
     this.db
-      .prepare('INSERT INTO feedback (id, question_id, trajectory_id, user, value, surface, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .prepare('INSERT INTO feedback (id, question_id, trajectory_id, user, value, surface, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING')
       .run(id, f.questionId, f.trajectoryId, f.user, f.value, f.surface, this.stamp());
     return id;
   }

@@ -75,6 +75,8 @@ export interface QuestionRecord {
   user: string | null;
   channel: string | null;
   createdAt: string;
+  /** How many times the question was started: above 1 when a worker died mid-answer and another took it over. */
+  attempts: number;
   /** `pending` until answered: a crash mid-answer leaves a visible pending record. */
   status: 'pending' | 'answered' | 'failed';
   route: Route | null;
@@ -132,7 +134,10 @@ export interface QuestionDetail {
   curationLog: CurationEvent[];
 }
 
-export type NewQuestion = Pick<QuestionRecord, 'text' | 'surface'> & Partial<Pick<QuestionRecord, 'user' | 'channel'>>;
+/** `id` set by the caller (a queued job's id) makes creation idempotent: creating it again counts an attempt. */
+export type NewQuestion = Pick<QuestionRecord, 'text' | 'surface'> & Partial<Pick<QuestionRecord, 'id' | 'user' | 'channel'>>;
+/** `id` set by the caller makes the write idempotent: a second write with the same id is ignored. */
+export type NewFeedback = Omit<FeedbackRecord, 'id' | 'createdAt'> & { id?: string };
 export type QuestionOutcome = Pick<QuestionRecord, 'status' | 'route' | 'reason' | 'answer' | 'abstained' | 'unverified' | 'sources' | 'latencyMs' | 'error'>;
 export type NewTrajectory = Omit<TrajectoryRecord, 'id' | 'createdAt' | 'curation' | 'editedAnswer' | 'curatedBy' | 'curatedAt'>;
 
@@ -149,12 +154,12 @@ export interface ModelVersionRecord {
   promotedAt: string | null;
 }
 
-/** SQLite implements this today; a Postgres implementation can satisfy the same interface. */
 export interface LogStore {
+  /** Creates a pending question; with a known `id` it counts one more attempt instead. */
   createQuestion(q: NewQuestion): Promise<string>;
   finishQuestion(id: string, outcome: QuestionOutcome): Promise<void>;
   addTrajectory(t: NewTrajectory): Promise<string>;
-  addFeedback(f: Omit<FeedbackRecord, 'id' | 'createdAt'>): Promise<string>;
+  addFeedback(f: NewFeedback): Promise<string>;
   getQuestion(id: string): Promise<QuestionDetail | undefined>;
   listQuestions(filter: QuestionFilter, page: { offset: number; limit: number }): Promise<Page<QuestionRecord>>;
   curate(trajectoryIds: string[], state: CurationState, by: string, editedAnswer?: string | null): Promise<void>;

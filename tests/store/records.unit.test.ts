@@ -24,7 +24,7 @@ test('every record type round-trips', async () => {
   const d = (await store.getQuestion(qid))!;
   assert.deepEqual(d.question, {
     id: qid, text: 'Do I need the VPN at a café?', surface: 'slack', user: 'U1', channel: 'C1', createdAt: '2026-11-01T09:00:00.000Z',
-    ...answered(),
+    attempts: 1, ...answered(),
   });
   assert.equal(d.trajectories.length, 1);
   assert.deepEqual(d.trajectories[0], {
@@ -38,6 +38,22 @@ test('every record type round-trips', async () => {
   assert.equal(await store.getQuestion('nope'), undefined);
   await assert.rejects(store.finishQuestion('nope', answered()), /no question with id nope/);
   await assert.rejects(store.addTrajectory(trajectory('nope')), /FOREIGN KEY/);
+  await store.close();
+});
+
+test('a question or feedback written again under its own id is one record: the question counts attempts', async () => {
+  const store = new SqliteLogStore(tempDbPath());
+  const first = { id: 'job-7', text: 'How many vacation days?', surface: 'slack' as const, user: 'U1' };
+  assert.equal(await store.createQuestion(first), 'job-7');
+  assert.equal(await store.createQuestion({ ...first, text: 'changed on the way' }), 'job-7');
+  const fb = { id: 'fb-1', questionId: 'job-7', trajectoryId: null, user: 'U1', value: 'down' as const, surface: 'slack' as const };
+  assert.equal(await store.addFeedback(fb), 'fb-1');
+  await store.addFeedback(fb);
+  const d = (await store.getQuestion('job-7'))!;
+  assert.equal(d.question.attempts, 2);
+  assert.equal(d.question.text, 'How many vacation days?');
+  assert.equal(d.feedback.length, 1);
+  assert.equal((await store.listQuestions({}, { offset: 0, limit: 10 })).total, 1);
   await store.close();
 });
 
