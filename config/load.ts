@@ -8,6 +8,8 @@ export class ConfigError extends Error {}
 /** Well-known variables users already have, mapped onto config paths. */
 const ENV_ALIASES: Record<string, string> = {
   CHROMA_URL: 'chroma.url',
+  DATABASE_URL: 'store.url',
+  REDIS_URL: 'queue.url',
   SLACK_BOT_TOKEN: 'slack.botToken',
   SLACK_SIGNING_SECRET: 'slack.signingSecret',
   SLACK_APP_TOKEN: 'slack.appToken',

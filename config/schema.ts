@@ -92,8 +92,19 @@ export const configSchema = z
       .default({}),
     store: z
       .object({
-        /** `sqlite:PATH` (default: the data dir's understudy.db). */
+        /** `sqlite:PATH` (default: the data dir's understudy.db) or `postgres://USER:PASSWORD@HOST:PORT/DB`. */
         url: z.string().optional(),
+      })
+      .strict()
+      .default({}),
+    queue: z
+      .object({
+        /** `redis://HOST:PORT`: questions become jobs on Redis (BullMQ), shared by `serve --role bots` and `serve --role worker` processes. Unset: the process answers what it receives. */
+        url: z.string().optional(),
+        /** Questions one worker process answers at once. */
+        concurrency: z.number().int().min(1).default(2),
+        /** How long a worker's claim on a question lasts unless renewed: a question whose worker died goes to another worker after about this long. */
+        lockMs: z.number().int().min(1000).default(30_000),
       })
       .strict()
       .default({}),
