@@ -1,23 +1,43 @@
 import type { QuestionFilter } from './types.ts';
 
-/** A WHERE clause over `questions q` with its positional parameters. */
+/** A WHERE clause over `questions q` with its parameters, written with `?` placeholders. */
 export interface Where {
   sql: string;
   params: unknown[];
 }
 
+export type Dialect = 'sqlite' | 'postgres';
+
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+
+function words(text: string): string[] {
+  return text.match(/[\p{L}\p{N}_]+/gu) ?? [];
+}
 
 /**
  * Turns free text into an FTS5 query that cannot be a syntax error: every word becomes a quoted
  * prefix term, all of which must match.
  */
 export function ftsQuery(text: string): string | null {
-  const words = text.match(/[\p{L}\p{N}_]+/gu) ?? [];
-  return words.length === 0 ? null : words.map((w) => `"${w}"*`).join(' ');
+  const w = words(text);
+  return w.length === 0 ? null : w.map((x) => `"${x}"*`).join(' ');
 }
 
-export function whereFor(f: QuestionFilter): Where {
+/** The day after a YYYY-MM-DD (overflowing days roll over as in SQLite's date()); null for a month or day out of range. */
+function nextDay(date: string): string | null {
+  const t = Date.parse(`${date}T00:00:00Z`);
+  return Number.isNaN(t) ? null : new Date(t + 86_400_000).toISOString().slice(0, 10);
+}
+
+/** The full-text clause: FTS5's MATCH, or Postgres' tsvector against the same words as prefix terms (migration 1's functions). */
+function textClause(text: string, dialect: Dialect): [string, string] | null {
+  if (dialect === 'postgres') return words(text).length ? ['q.search @@ understudy_search_query(?)', words(text).join(' ')] : null;
+  const match = ftsQuery(text);
+  return match ? ['q.rowid IN (SELECT rowid FROM questions_fts WHERE questions_fts MATCH ?)', match] : null;
+}
+
+/** The same filter on either backend: timestamps are ISO strings compared byte-wise on both. */
+export function whereFor(f: QuestionFilter, dialect: Dialect = 'sqlite'): Where {
   const clauses: string[] = [];
   const params: unknown[] = [];
   const add = (sql: string, ...p: unknown[]): void => {
@@ -26,7 +46,7 @@ export function whereFor(f: QuestionFilter): Where {
   };
   if (f.surface) add('q.surface = ?', f.surface);
   if (f.channel) add('q.channel = ?', f.channel);
-  if (f.user) add('q.user = ?', f.user);
+  if (f.user) add('q."user" = ?', f.user);
   if (f.route) add('q.route = ?', f.route);
   if (f.reason) add('q.reason = ?', f.reason);
   if (f.feedback === 'none') add('NOT EXISTS (SELECT 1 FROM feedback fb WHERE fb.question_id = q.id)');
@@ -35,10 +55,16 @@ export function whereFor(f: QuestionFilter): Where {
   if (f.model) add('EXISTS (SELECT 1 FROM trajectories t WHERE t.question_id = q.id AND (t.model = ? OR t.adapter = ?))', f.model, f.model);
   if (f.from) add('q.created_at >= ?', f.from);
   // A bare date as the upper bound includes that whole day.
-  if (f.to) add(DATE_ONLY.test(f.to) ? "q.created_at < date(?, '+1 day')" : 'q.created_at <= ?', f.to);
+  if (f.to) add(DATE_ONLY.test(f.to) ? 'q.created_at < ?' : 'q.created_at <= ?', DATE_ONLY.test(f.to) ? nextDay(f.to) : f.to);
   if (f.text !== undefined) {
-    const match = ftsQuery(f.text);
-    if (match) add('q.rowid IN (SELECT rowid FROM questions_fts WHERE questions_fts MATCH ?)', match);
+    const clause = textClause(f.text, dialect);
+    if (clause) add(...clause);
   }
   return { sql: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', params };
+}
+
+/** Postgres' numbered placeholders for a statement written with `?` (no `?` appears in our SQL otherwise). */
+export function numbered(sql: string): string {
+  let n = 0;
+  return sql.replace(/\?/g, () => `$${++n}`);
 }

@@ -1,10 +1,11 @@
 import type { CurationEvent, FeedbackRecord, ModelVersionRecord, QuestionRecord, TrajectoryRecord } from './types.ts';
 
-/** Rows as SQLite returns them (snake_case, JSON as text, booleans as 0/1). */
+/** Rows as either backend returns them (snake_case, JSON as text, booleans as SQLite's 0/1 or Postgres' true/false). */
 export type Row = Record<string, unknown>;
 
 const str = (v: unknown): string => v as string;
 const strOrNull = (v: unknown): string | null => (v ?? null) as string | null;
+const flag = (v: unknown): boolean => v === 1 || v === true;
 const json = <T>(v: unknown, fallback: T): T => (typeof v === 'string' ? (JSON.parse(v) as T) : fallback);
 
 export function toQuestion(r: Row): QuestionRecord {
@@ -20,8 +21,8 @@ export function toQuestion(r: Row): QuestionRecord {
     route: (r.route ?? null) as QuestionRecord['route'],
     reason: strOrNull(r.reason),
     answer: strOrNull(r.answer),
-    abstained: r.abstained === 1,
-    unverified: r.unverified === 1,
+    abstained: flag(r.abstained),
+    unverified: flag(r.unverified),
     sources: json(r.sources, []),
     latencyMs: (r.latency_ms ?? null) as number | null,
     error: strOrNull(r.error),

@@ -3,7 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { whereFor } from './filters.ts';
-import { migrate } from './migrations.ts';
+import { UnknownRecordError } from './errors.ts';
+import { migrateSqlite } from './migrations/sqlite.ts';
 import { toCurationEvent, toFeedback, toModelVersion, toQuestion, toTrajectory, type Row } from './rows.ts';
 import type {
   CurationState, LogStore, ModelVersionRecord, NewFeedback, NewQuestion, NewTrajectory, Page,
@@ -15,10 +16,6 @@ export interface SqliteOptions {
   now?: () => Date;
   /** How long a write waits for another connection's lock before failing. */
   busyTimeoutMs?: number;
-}
-
-export class UnknownRecordError extends Error {
-  readonly userFacing = true;
 }
 
 /** The log store in one SQLite file (WAL, so readers never block the writer). */
@@ -35,7 +32,7 @@ export class SqliteLogStore implements LogStore {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('foreign_keys = ON');
-    this.schemaVersion = migrate(this.db);
+    this.schemaVersion = migrateSqlite(this.db);
   }
 
   private stamp(): string {

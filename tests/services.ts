@@ -96,8 +96,9 @@ export interface PostgresServer {
 /**
  * A throwaway PostgreSQL cluster (initdb, trust auth on 127.0.0.1). PostgreSQL refuses to run as
  * root, so as root the cluster is owned by and run as the `postgres` user Debian's package creates.
+ * It skips fsync unless `settings` (postgresql.conf names and values) say otherwise.
  */
-export async function startPostgres(): Promise<PostgresServer> {
+export async function startPostgres(settings: Record<string, string> = {}): Promise<PostgresServer> {
   const port = await freePort();
   const dir = mkdtempSync(path.join(tmpdir(), 'understudy-pg-'));
   const data = path.join(dir, 'data');
@@ -105,7 +106,8 @@ export async function startPostgres(): Promise<PostgresServer> {
   if (owner.uid !== undefined) chownSync(dir, owner.uid, owner.gid!);
   const init = spawnSync(postgresBin('initdb'), ['-D', data, '-U', 'understudy', '--auth=trust', '--no-sync', '-E', 'UTF8', '--locale=C'], { encoding: 'utf8', ...owner });
   if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr || init.stdout}`);
-  const proc = spawn(postgresBin('postgres'), ['-D', data, '-p', String(port), '-h', '127.0.0.1', '-k', dir, '-c', 'fsync=off', '-c', 'full_page_writes=off'], {
+  const conf = Object.entries({ fsync: 'off', full_page_writes: 'off', ...settings }).flatMap(([k, v]) => ['-c', `${k}=${v}`]);
+  const proc = spawn(postgresBin('postgres'), ['-D', data, '-p', String(port), '-h', '127.0.0.1', '-k', dir, ...conf], {
     stdio: ['ignore', 'pipe', 'pipe'],
     ...owner,
   });

@@ -4,22 +4,27 @@ import path from 'node:path';
 import { seedDemo } from '../../admin/demo-data.ts';
 import { startAdminServer, type AdminServer, type Probe } from '../../admin/index.ts';
 import { loadConfig } from '../../config/index.ts';
-import { SqliteLogStore } from '../../store/index.ts';
+import { SqliteLogStore, type LogStore } from '../../store/index.ts';
 
 export const PASSWORD = 'correct horse battery';
 
 export interface Harness {
-  store: SqliteLogStore;
+  store: LogStore;
   server: AdminServer;
   ids: string[];
   close(): Promise<void>;
 }
 
-/** A real SQLite store seeded with demo traffic, and the admin server on a free port. */
-export async function startHarness(opts: { probes?: Record<string, Probe>; days?: number; perDay?: number } = {}): Promise<Harness> {
+/** Opens an empty store on the given clock. */
+export type StoreOpener = (now: () => Date) => Promise<LogStore>;
+
+const sqliteStore: StoreOpener = async (now) =>
+  new SqliteLogStore(path.join(mkdtempSync(path.join(tmpdir(), 'understudy-admin-')), 'understudy.db'), { now });
+
+/** A real store (SQLite unless `open` says otherwise) seeded with demo traffic, and the admin server on a free port. */
+export async function startHarness(opts: { probes?: Record<string, Probe>; days?: number; perDay?: number; open?: StoreOpener } = {}): Promise<Harness> {
   let seedTime: number | null = Date.now(); // seeding moves the clock; afterwards it is real time
-  const dir = mkdtempSync(path.join(tmpdir(), 'understudy-admin-'));
-  const store = new SqliteLogStore(path.join(dir, 'understudy.db'), { now: () => new Date(seedTime ?? Date.now()) });
+  const store = await (opts.open ?? sqliteStore)(() => new Date(seedTime ?? Date.now()));
   const ids = await seedDemo(store, { set: (ms) => void (seedTime = ms) }, { days: opts.days ?? 10, perDay: opts.perDay ?? 6 });
   seedTime = null;
   const config = loadConfig({ env: {}, overrides: { 'admin.password': PASSWORD, 'admin.port': 0 } });
