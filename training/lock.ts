@@ -7,9 +7,13 @@ export class JobLockedError extends Error {
   readonly userFacing = true;
 }
 
-/** How often a held lock's mtime is refreshed, and how old it may grow before another host takes it over. */
-const HEARTBEAT_MS = 10_000;
-const STALE_MS = 60_000;
+/**
+ * How often a held lock's mtime is refreshed, and how old it may grow before another host takes it
+ * over: well under the queue's claim on a nightly run (queue.lockMs, 30 s), so a run handed to
+ * another host after its process died finds the dead run's lock stale.
+ */
+const HEARTBEAT_MS = 2_000;
+const STALE_MS = 10_000;
 
 /** Lock files this process holds. */
 const held = new Set<string>();
@@ -29,7 +33,7 @@ const touch = (file: string) => {
   try {
     utimesSync(file, new Date(), new Date());
   } catch {
-    // gone (taken over after a stall of a minute or more): release() still cleans up
+    // gone (taken over after a stall longer than STALE_MS): release() still cleans up
   }
 };
 

@@ -131,7 +131,7 @@ test('lock: in containers sharing the data volume, a former life\'s pid is stale
   // Another container's pids mean nothing here: its lock holds while its mtime is fresh.
   writeFileSync(file, '1 other-container');
   assert.throws(() => acquireLock(file), /pid 1 on other-container/);
-  const old = new Date(Date.now() - 120_000);
+  const old = new Date(Date.now() - 20_000);
   utimesSync(file, old, old);
   acquireLock(file)();
   assert.equal(existsSync(file), false);
