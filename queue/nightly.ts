@@ -10,7 +10,7 @@ export class NightlyScheduleError extends Error {
 }
 
 export interface Nightly {
-  /** Stops taking ticks; a run in progress is left to finish or, if the process exits, to be re-run elsewhere. */
+  /** Stops taking ticks, after a run in progress here finishes (a process that exits instead leaves it to be run again elsewhere). */
   close(): Promise<void>;
 }
 
@@ -23,7 +23,8 @@ export interface Nightly {
  * handed to another process; if its process dies the lock lapses, the job is found stalled and
  * run again once by whichever process is up (`runJob` resumes from the interrupted run's
  * checkpoints); a second death fails it, and it waits for the next tick. `runJob` returns the
- * line that becomes the job's result.
+ * line that becomes the job's result. Processes should agree on `distill.schedule`: the last one
+ * to start sets the cluster's.
  */
 export async function startNightly(config: Config, runJob: () => Promise<string>, log: (line: string) => void): Promise<Nightly> {
   const { url, lockMs } = config.queue;
