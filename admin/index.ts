@@ -1,2 +1,2 @@
 export { startAdminServer, adminPassword, AdminConfigError, type AdminServer } from './server.ts';
-export type { Probe } from './health.ts';
+export { health, storeProbe, type HealthReport, type Probe } from './health.ts';

@@ -42,6 +42,11 @@ function leafPaths(schema: z.ZodTypeAny, prefix = ''): string[] {
   return Object.entries(s.shape as Record<string, z.ZodTypeAny>).flatMap(([k, v]) => leafPaths(v, prefix ? `${prefix}.${k}` : k));
 }
 
+/** Every variable the configuration is read from: the file's, one per key, and the well-known aliases. */
+export function configEnvNames(): string[] {
+  return ['UNDERSTUDY_CONFIG', ...leafPaths(configSchema).map(envNameFor), ...Object.keys(ENV_ALIASES)];
+}
+
 function setPath(target: Record<string, unknown>, dotted: string, value: unknown): void {
   const keys = dotted.split('.');
   let node = target;

@@ -43,6 +43,11 @@ async function connect(url: string): Promise<ChromaClient> {
   return client;
 }
 
+/** Whether the Chroma server at `url` answers its heartbeat (a health check); throws why not. */
+export async function pingChroma(url: string): Promise<void> {
+  await connect(url);
+}
+
 /**
  * Opens the retrieval tool: the Chroma server from `chroma.url`, or a local one started here,
  * and the embedding model in-process.

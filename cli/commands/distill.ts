@@ -4,17 +4,16 @@ import { Option, type Command } from 'commander';
 import type { FirstThoughtMode } from '../../agent/index.ts';
 import { cacheDir, type Config } from '../../config/index.ts';
 import { disposeModels } from '../../engine/index.ts';
+import { startNightly } from '../../queue/nightly.ts';
 import { openStore } from '../../store/index.ts';
-import { buildSet, generate, nextRun, readQuestions, runDistill, schedule, solutionTrajectory } from '../../training/index.ts';
+import { buildSet, generate, nextRun, parseCron, readQuestions, runDistill, schedule, solutionTrajectory, type DistillResult } from '../../training/index.ts';
 import { configFor } from '../context.ts';
 import { bootstrapCommand } from './distill-bootstrap.ts';
 
-async function runOnce(config: Config, generated: string[]): Promise<boolean> {
+async function runOnce(config: Config, generated: string[]): Promise<DistillResult> {
   const store = await openStore(config);
   try {
-    const r = await runDistill(config, { store, generated });
-    console.log(r.reason);
-    return r.promoted;
+    return await runDistill(config, { store, generated });
   } finally {
     await store.close();
     await disposeModels();
@@ -27,7 +26,7 @@ export function distillCommand(program: Command): void {
     .description('nightly distillation: teacher trajectories -> LoRA adapter -> gated, versioned student (runs the whole job)')
     .option('--generated <files...>', 'also train on these `distill generate` cache files (FILE, or SOURCE=FILE to count them under SOURCE), besides distill.generated')
     .action(async (opts: { generated?: string[] }, cmd: Command) => {
-      await runOnce(configFor(cmd), opts.generated ?? []);
+      console.log((await runOnce(configFor(cmd), opts.generated ?? [])).reason);
     });
   distill
     .command('build')
@@ -48,15 +47,24 @@ export function distillCommand(program: Command): void {
   bootstrapCommand(distill);
   distill
     .command('schedule')
-    .description('stay in the foreground and run the job on distill.schedule (cron, UTC)')
-    .action((_opts, cmd: Command) => {
+    .description('stay in the foreground and run the job on distill.schedule (cron, UTC); with queue.url, on the cluster\'s one schedule (each run happens once, in one of the processes running this)')
+    .action(async (_opts, cmd: Command) => {
       const config = configFor(cmd);
       const expr = config.distill.schedule;
       if (!expr) throw new Error('distill.schedule is not set (e.g. UNDERSTUDY_DISTILL_SCHEDULE="0 3 * * *")');
+      parseCron(expr);
+      if (config.queue.url) {
+        // The BullMQ worker keeps the process up; each tick runs in one process of the cluster.
+        await startNightly(config, async () => (await runOnce(config, [])).reason, (line) => console.log(line));
+        return;
+      }
       const tick = () => console.log(`next distillation run: ${nextRun(expr, new Date())?.toISOString()}`);
       tick();
       schedule(expr, async () => {
-        await runOnce(config, []).catch((e: unknown) => console.error(`distill: ${String(e)}`));
+        await runOnce(config, []).then(
+          (r) => console.log(r.reason),
+          (e: unknown) => console.error(`distill: ${String(e)}`),
+        );
         tick();
       });
       setInterval(() => {}, 1 << 30);

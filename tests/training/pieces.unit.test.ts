@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { dataDir } from '../../config/index.ts';
@@ -118,6 +119,20 @@ test('lock: a second job is refused; a dead owner\'s lock is taken over', () => 
   assert.throws(() => acquireLock(file), JobLockedError);
   release();
   writeFileSync(file, '999999999');
+  acquireLock(file)();
+  assert.equal(existsSync(file), false);
+});
+
+test('lock: in containers sharing the data volume, a former life\'s pid is stale and another host counts while its heartbeat goes on', () => {
+  const file = path.join(dataDir(testConfig()), 'job.lock');
+  // A container restarted after a crash gets its old pid (often 1) back: the lock is not its own.
+  writeFileSync(file, `${process.pid} ${hostname()}`);
+  acquireLock(file)();
+  // Another container's pids mean nothing here: its lock holds while its mtime is fresh.
+  writeFileSync(file, '1 other-container');
+  assert.throws(() => acquireLock(file), /pid 1 on other-container/);
+  const old = new Date(Date.now() - 20_000);
+  utimesSync(file, old, old);
   acquireLock(file)();
   assert.equal(existsSync(file), false);
 });
