@@ -54,10 +54,17 @@ export class AgentAnswerer implements Answerer {
     }
   }
 
-  async feedback(logId: string, user: string, value: 'up' | 'down', surface: Surface): Promise<AskResult | undefined> {
+  async feedback(logId: string, user: string, value: 'up' | 'down', surface: Surface, feedbackId?: string): Promise<AskResult | undefined> {
     const detail = await this.p.store.getQuestion(logId);
-    const answered = detail?.trajectories.filter((t) => t.role === detail.question.route).at(-1) ?? null;
-    await this.p.store.addFeedback({ questionId: logId, trajectoryId: answered?.id ?? null, user, value, surface });
+    const earlier = feedbackId ? detail?.feedback.find((f) => f.id === feedbackId) : undefined;
+    if (detail && earlier) {
+      // Delivered again: the 👎's re-ask, if it finished, is the teacher answer logged since; if not, it runs now.
+      const reasked = value === 'down' && detail.question.route === 'teacher' && detail.trajectories.some((t) => t.role === 'teacher' && t.createdAt >= earlier.createdAt);
+      if (reasked) return this.#stored(detail);
+    } else {
+      const answered = detail?.trajectories.filter((t) => t.role === detail.question.route).at(-1) ?? null;
+      await this.p.store.addFeedback({ id: feedbackId, questionId: logId, trajectoryId: answered?.id ?? null, user, value, surface });
+    }
     if (value !== 'down' || !detail || detail.question.route !== 'student') return undefined;
     const start = performance.now();
     const result = await this.#escalate(logId, { question: detail.question.text }, 'a user marked the student answer 👎', null, start);
