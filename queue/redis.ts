@@ -24,9 +24,9 @@ export function redisOptions(url: string): RedisSettings {
   try {
     u = new URL(url);
   } catch {
-    throw new QueueSetupError(`queue.url "${url}" is not a URL: use redis://HOST:PORT`);
+    throw new QueueSetupError(`queue.url "${shownUrl(url)}" is not a URL: use redis://HOST:PORT`);
   }
-  if (u.protocol !== 'redis:' && u.protocol !== 'rediss:') throw new QueueSetupError(`queue.url "${url}" is not a Redis URL: use redis://HOST:PORT`);
+  if (u.protocol !== 'redis:' && u.protocol !== 'rediss:') throw new QueueSetupError(`queue.url "${shownUrl(url)}" is not a Redis URL: use redis://HOST:PORT`);
   return {
     host: u.hostname || '127.0.0.1',
     port: Number(u.port || 6379),
@@ -42,12 +42,13 @@ export function redisOptions(url: string): RedisSettings {
 /** Redis as the bots and the worker need it at start: reachable now, or a clear error. */
 export async function checkRedis(url: string, timeoutMs = 3000): Promise<void> {
   const client = new Redis({ ...redisOptions(url), lazyConnect: true, connectTimeout: timeoutMs, retryStrategy: () => null, maxRetriesPerRequest: 0 });
-  client.on('error', () => {});
+  let cause: Error | undefined; // the socket's error; the command's own is only "Connection is closed"
+  client.on('error', (e: Error) => (cause ??= e));
   try {
     await client.connect();
     await client.ping();
   } catch (e) {
-    throw new QueueSetupError(`cannot reach Redis at ${shownUrl(url)} (${(e as Error).message}): start it, or fix queue.url / REDIS_URL`);
+    throw new QueueSetupError(`cannot reach Redis at ${shownUrl(url)} (${(cause ?? (e as Error)).message}): start it, or fix queue.url / REDIS_URL`);
   } finally {
     client.disconnect();
   }

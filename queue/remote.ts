@@ -60,8 +60,9 @@ export async function connectDispatcher(config: Config, log: QueueLog, opts: Rem
   const waiting = new Map<string, Waiting>();
 
   let up = true;
+  let stopped = false;
   redis.on('close', () => {
-    if (up) log.error(`queue: lost Redis at ${shownUrl(url)}; new questions are told to wait, questions already queued wait for it`);
+    if (up && !stopped) log.error(`queue: lost Redis at ${shownUrl(url)}`, 'new questions are told to wait; questions already queued wait for it');
     up = false;
   });
   redis.on('ready', () => {
@@ -136,7 +137,6 @@ export async function connectDispatcher(config: Config, log: QueueLog, opts: Rem
 
   let lastRenew = Date.now();
   let timer: NodeJS.Timeout | undefined;
-  let stopped = false;
   async function tick(): Promise<void> {
     try {
       for (const w of [...waiting.values()]) await lookAfter(w);
