@@ -38,8 +38,8 @@ export async function startQueueWorker(config: Config, answerer: Answerer, log: 
     concurrency,
     lockDuration: lockMs,
     stalledInterval: lockMs,
-    // A job whose worker died twice fails rather than take down a third.
-    maxStalledCount: 2,
+    // Taken over once; if its second worker dies too, it fails rather than take down a third.
+    maxStalledCount: 1,
     autorun: false,
   });
   let quietUntil = 0; // one line per 10 s while Redis is away, not one per reconnect try
