@@ -138,14 +138,11 @@ export async function connectDispatcher(config: Config, log: QueueLog, opts: Rem
   let lastRenew = Date.now();
   let timer: NodeJS.Timeout | undefined;
   async function tick(): Promise<void> {
-    try {
-      for (const w of [...waiting.values()]) await lookAfter(w);
-      if (Date.now() - lastRenew > leaseMs / 3) {
-        for (const w of waiting.values()) await admission.renew(w.id, w.user, w.handedOver);
-        lastRenew = Date.now();
-      }
-    } catch {
-      // Redis is away: the next tick tries again.
+    // While Redis is away each call fails at once and the next tick tries again.
+    for (const w of [...waiting.values()]) await lookAfter(w).catch(() => {});
+    if (Date.now() - lastRenew > leaseMs / 3) {
+      const renewed = await Promise.all([...waiting.values()].map((w) => admission.renew(w.id, w.user, w.handedOver).then(() => true, () => false)));
+      if (renewed.every(Boolean)) lastRenew = Date.now();
     }
     if (!stopped) timer = setTimeout(() => void tick(), tickMs);
   }

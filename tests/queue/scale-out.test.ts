@@ -7,7 +7,7 @@ import { after, before, test } from 'node:test';
 import { loadConfig, repoRoot } from '../../config/index.ts';
 import { BUSY, FAILED } from '../../bots/format.ts';
 import { openStore } from '../../store/index.ts';
-import { BOT_USER, FakeSlackApi, deliver, eventEnvelope } from '../bots/fixtures/slack-api.ts';
+import { BOT_USER, FakeSlackApi, blockAction, deliver, eventEnvelope } from '../bots/fixtures/slack-api.ts';
 import { SECRET } from '../bots/fixtures/slack-app.ts';
 import { tinyConfigFile } from '../bots/fixtures/tiny-config.ts';
 import { startRedis, type RedisServer } from '../services.ts';
@@ -30,7 +30,7 @@ function serve(role: string, config: string, env: Record<string, string> = {}): 
 
 type Blocks = { type: string; elements?: { action_id?: string; value?: string }[] }[];
 
-/** What each thread got: "Thinking…" posts, answers (their log ids), busy and failed notices, progress lines. */
+/** What each thread got: "Thinking…" posts, answers (their log ids), busy and failed notices, progress lines; a 👎's re-answer is not counted. */
 function threads(api: FakeSlackApi) {
   const threadOf = new Map(api.callsTo('chat.postMessage').map((c) => [String(c.result.ts), String(c.args.thread_ts)]));
   const seen = new Map<string, { posts: number; answers: string[]; busy: number; failed: number; progress: string[] }>();
@@ -39,6 +39,7 @@ function threads(api: FakeSlackApi) {
   for (const u of api.callsTo('chat.update')) {
     const t = get(threadOf.get(String(u.args.ts)) ?? '?');
     const buttons = (u.args.blocks as Blocks | undefined)?.find((b) => b.type === 'actions')?.elements;
+    if (JSON.stringify(u.args.blocks).includes("The teacher's answer")) continue;
     if (buttons?.[0]?.action_id === 'feedback_up') t.answers.push(buttons[0].value!);
     else if (u.args.text === BUSY) t.busy++;
     else if (u.args.text === FAILED) t.failed++;
@@ -56,6 +57,8 @@ let slackUrl: string;
 let n = 0;
 /** The question whose worker was killed. */
 let retried = '';
+/** The question rated 👍 and 👎. */
+let rated = '';
 
 const answering = (p: Proc) => (p.log().match(/: answering/g) ?? []).length;
 
@@ -132,6 +135,18 @@ test('Redis restarted hard mid-run: a question meanwhile is told to wait, queued
   assert.equal((await api.waitFor(() => settled(later), 'an answer after the restart', 40_000)).answers.length, 1);
 });
 
+test('👍 and 👎 go through the queue to a worker; the 👎 re-asks (no teacher here: the fallback) and its answer is posted', { timeout: 30_000 }, async () => {
+  const answer = api.callsTo('chat.update').find((c) => JSON.stringify(c.args.blocks).includes('feedback_up'))!;
+  rated = (answer.args.blocks as Blocks).find((b) => b.type === 'actions')!.elements![0]!.value!;
+  const channel = String(answer.args.channel);
+  const message = { type: 'message', ts: answer.args.ts, user: BOT_USER, bot_id: 'BBOT', text: answer.args.text, blocks: answer.args.blocks };
+  for (const [user, actionId] of [['UX', 'feedback_up'], ['UY', 'feedback_down']] as const) {
+    assert.equal((await deliver(slackUrl, blockAction({ user, channel, message, actionId, value: rated }), { secret: SECRET })).status, 200);
+    await api.waitFor(() => api.callsTo('chat.update').find((c) => JSON.stringify(c.args.blocks).includes(`from <@${user}>, thanks`)), `${user}'s rating recorded`, 20_000);
+  }
+  await api.waitFor(() => api.callsTo('chat.update').find((c) => c.args.channel === channel && JSON.stringify(c.args.blocks).includes("The teacher's answer")), "the 👎's re-answer", 20_000);
+});
+
 test('the log holds one record per question, none lost; SIGTERM stops bots and the worker cleanly', { timeout: 30_000 }, async () => {
   const answered = [...threads(api).values()].flatMap((t) => t.answers);
   for (const p of [bots, ...workers]) p.child.kill('SIGTERM');
@@ -143,6 +158,9 @@ test('the log holds one record per question, none lost; SIGTERM stops bots and t
     assert.deepEqual(items.map((q) => q.id).sort(), [...answered].sort(), 'one record per answered question, none extra');
     assert.ok(items.every((q) => q.status === 'answered'), 'none left pending');
     assert.equal(items.find((q) => q.id === retried)?.attempts, 2, 'the retry is noted');
+    const feedback = (await store.getQuestion(rated))!.feedback;
+    assert.deepEqual(feedback.map((f) => [f.user, f.value]).sort(), [['UX', 'up'], ['UY', 'down']], 'each rating recorded once');
+    assert.ok(feedback.every((f) => /^[0-9a-f-]{36}$/.test(f.id)), 'under its job id');
   } finally {
     await store.close();
   }
