@@ -48,7 +48,7 @@ export async function startQueueWorker(config: Config, answerer: Answerer, log: 
     quietUntil = Date.now() + 10_000;
     log(`queue: ${e.message}; jobs resume when Redis is back`);
   });
-  worker.on('stalled', (id) => log(`question ${id}: its worker stopped renewing its lock; delivered again`));
+  worker.on('stalled', (id) => log(`job ${id}: its worker stopped renewing its lock; delivered again`));
   worker.on('failed', (job, e) => log(`${job?.name ?? 'job'} ${job?.id}: failed (${e.message})`));
   void worker.run().catch((e: Error) => log(`queue: the worker stopped: ${e.message}`));
   await worker.waitUntilReady();
