@@ -29,6 +29,9 @@ export const APOLOGY =
 export const NO_ANSWER =
   "Sorry, I couldn't find a reliable answer to this, even with the larger model's help. Try rephrasing the question or ask a colleague.";
 
+/** The reason a 👎's re-ask starts with. */
+const REASKED = 'a user marked the student answer 👎';
+
 /** The router around the student and the teacher, logging every question and trajectory. */
 export class AgentAnswerer implements Answerer {
   #shadows = new Set<Promise<void>>();
@@ -54,13 +57,19 @@ export class AgentAnswerer implements Answerer {
     }
   }
 
-  async feedback(logId: string, user: string, value: 'up' | 'down', surface: Surface): Promise<AskResult | undefined> {
+  async feedback(logId: string, user: string, value: 'up' | 'down', surface: Surface, feedbackId?: string): Promise<AskResult | undefined> {
     const detail = await this.p.store.getQuestion(logId);
-    const answered = detail?.trajectories.filter((t) => t.role === detail.question.route).at(-1) ?? null;
-    await this.p.store.addFeedback({ questionId: logId, trajectoryId: answered?.id ?? null, user, value, surface });
+    const earlier = feedbackId ? detail?.feedback.find((f) => f.id === feedbackId) : undefined;
+    if (detail && earlier) {
+      // Delivered again: a 👎 whose re-ask finished returns its stored answer; one that did not re-asks now.
+      if (value === 'down' && detail.question.reason?.startsWith(REASKED)) return this.#stored(detail);
+    } else {
+      const answered = detail?.trajectories.filter((t) => t.role === detail.question.route).at(-1) ?? null;
+      await this.p.store.addFeedback({ id: feedbackId, questionId: logId, trajectoryId: answered?.id ?? null, user, value, surface });
+    }
     if (value !== 'down' || !detail || detail.question.route !== 'student') return undefined;
     const start = performance.now();
-    const result = await this.#escalate(logId, { question: detail.question.text }, 'a user marked the student answer 👎', null, start);
+    const result = await this.#escalate(logId, { question: detail.question.text }, REASKED, null, start);
     await this.p.store.finishQuestion(logId, outcomeOf(result));
     return result;
   }

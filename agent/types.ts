@@ -42,6 +42,9 @@ export interface AskResult {
 /** The one thing bots need from the agent. */
 export interface Answerer {
   ask(req: AskRequest): Promise<AskResult>;
-  /** Records 👍/👎; a 👎 on a student answer re-asks the teacher and returns its answer. */
-  feedback(logId: string, user: string, value: 'up' | 'down', surface: Surface): Promise<AskResult | undefined>;
+  /**
+   * Records 👍/👎; a 👎 on a student answer re-asks the teacher and returns its answer. With a
+   * `feedbackId` (a queue's job id) a repeat delivery records nothing more and does not re-ask twice.
+   */
+  feedback(logId: string, user: string, value: 'up' | 'down', surface: Surface, feedbackId?: string): Promise<AskResult | undefined>;
 }

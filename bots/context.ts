@@ -1,6 +1,6 @@
 import type { Answerer } from '../agent/index.ts';
 import type { Config } from '../config/index.ts';
-import { AskQueue } from './queue.ts';
+import { localDispatcher } from '../queue/index.ts';
 import type { BotContext, BotLog } from './types.ts';
 
 /** Details for operators go to stderr; users only ever see the short messages in format.ts. */
@@ -9,7 +9,8 @@ export const stderrLog: BotLog = {
   error: (message, detail) => console.error(`[bots] ${message}:`, detail ?? ''),
 };
 
+/** The bots in front of an agent in this process, behind the bounded in-process queue. */
 export function createBotContext(config: Config, answerer: Answerer, log: BotLog = stderrLog): BotContext {
   const { workers, queueSize, perUserConcurrency } = config.bots;
-  return { config, answerer, log, queue: new AskQueue({ workers, queueSize, perUserConcurrency }) };
+  return { config, log, dispatcher: localDispatcher({ workers, queueSize, perUserConcurrency }, answerer, log) };
 }

@@ -4,7 +4,6 @@ import type { BotAdapter, BotContext } from './types.ts';
 
 export type { BotAdapter, BotContext, BotLog } from './types.ts';
 export { createBotContext, stderrLog } from './context.ts';
-export { AskQueue, QueueFullError } from './queue.ts';
 export { createConsoleAdapter, type ConsoleAdapter } from './console.ts';
 export { createSlackAdapter, type SlackAdapter } from './slack/adapter.ts';
 export { createDiscordAdapter } from './discord/adapter.ts';

@@ -1,6 +1,5 @@
-import type { Answerer } from '../agent/index.ts';
 import type { Config } from '../config/index.ts';
-import type { AskQueue } from './queue.ts';
+import type { Dispatcher, QueueLog } from '../queue/index.ts';
 
 /** One chat surface (Slack, Discord, the console). `serve` starts them all in one process. */
 export interface BotAdapter {
@@ -9,15 +8,11 @@ export interface BotAdapter {
   stop(): Promise<void>;
 }
 
-export interface BotLog {
-  info(message: string): void;
-  error(message: string, detail?: unknown): void;
-}
+export type BotLog = QueueLog;
 
-/** What every adapter shares: the answerer behind one queue, the config, a log for details users never see. */
+/** What every adapter shares: who answers (this process's agent or the workers behind the queue), the config, a log for details users never see. */
 export interface BotContext {
   config: Config;
-  answerer: Answerer;
-  queue: AskQueue;
+  dispatcher: Dispatcher;
   log: BotLog;
 }

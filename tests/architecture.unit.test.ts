@@ -11,7 +11,7 @@ import { repoRoot } from '../config/index.ts';
 
 /** Lowest first: a folder may import the folders of lower layers only. */
 const LAYERS = [['config', 'answers'], ['store', 'sandbox'], ['models'], ['engine'], ['retrieval'], ['agent'], ['queue'], ['bots', 'admin', 'training'], ['cli', 'bench']];
-const FACED = ['config', 'answers', 'store', 'sandbox', 'models', 'engine', 'retrieval', 'agent', 'training'];
+const FACED = ['config', 'answers', 'store', 'sandbox', 'models', 'engine', 'retrieval', 'agent', 'queue', 'training'];
 
 const IMPORT = /\b(?:import|export)\b[^'"]*?\bfrom\s*['"](\.[^'"]+)['"]|\bimport\s*\(?\s*['"](\.[^'"]+)['"]/g;
 const layer = (folder: string) => LAYERS.findIndex((l) => l.includes(folder));

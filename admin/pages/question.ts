@@ -77,7 +77,7 @@ ${flash ? html`<p class="flash" role="status">${flash}</p>` : ''}
 <div class="question-text">${q.text}</div>
 <p class="meta">${when(q.createdAt)} · ${q.surface}${q.channel ? ` #${q.channel}` : ''} · ${q.user ?? 'anonymous'} · <span class="badge ${q.status}">${q.status}</span>
 ${q.route ? html` · answered by <span class="badge ${q.route}">${q.route}</span> (${q.reason ?? 'no reason'})` : ''}
-· ${ms(q.latencyMs)}${q.abstained ? ' · abstained' : ''}${q.unverified ? ' · unverified' : ''}</p>
+· ${ms(q.latencyMs)}${q.abstained ? ' · abstained' : ''}${q.unverified ? ' · unverified' : ''}${q.attempts > 1 ? html` · <span class="badge retried" title="a worker stopped mid-answer and the queue delivered the question again">delivered ${q.attempts} times</span>` : ''}</p>
 ${q.error ? html`<pre class="err">${q.error}</pre>` : ''}
 <h2>Delivered answer</h2>
 ${q.answer !== null ? html`<div class="final">${q.answer}</div>` : html`<p class="muted">not answered</p>`}

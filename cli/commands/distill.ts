@@ -4,7 +4,7 @@ import { Option, type Command } from 'commander';
 import type { FirstThoughtMode } from '../../agent/index.ts';
 import { cacheDir, type Config } from '../../config/index.ts';
 import { disposeModels } from '../../engine/index.ts';
-import { startNightly } from '../../queue/nightly.ts';
+import { startNightly } from '../../queue/index.ts';
 import { openStore } from '../../store/index.ts';
 import { buildSet, generate, nextRun, parseCron, readQuestions, runDistill, schedule, solutionTrajectory, type DistillResult } from '../../training/index.ts';
 import { configFor } from '../context.ts';

@@ -1,42 +1,97 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { startAdminServer } from '../../admin/index.ts';
-import { configuredAdapters, createBotContext, stderrLog } from '../../bots/index.ts';
+import { configuredAdapters, createBotContext, stderrLog, type BotContext } from '../../bots/index.ts';
+import type { Config } from '../../config/index.ts';
+import { checkRedis, connectDispatcher, shownUrl, startNightly, startQueueWorker } from '../../queue/index.ts';
 import { openStore } from '../../store/index.ts';
+import { runDistill } from '../../training/index.ts';
 import { configFor } from '../context.ts';
 import { createHotAgent } from '../hot-student.ts';
 
-class NoBotsError extends Error {
+type Role = 'all' | 'bots' | 'worker';
+
+class ServeSetupError extends Error {
   readonly userFacing = true;
+}
+
+function checkBots(config: Config): void {
+  const { slack, discord } = config;
+  if (slack.botToken && !slack.signingSecret && !slack.appToken) {
+    throw new ServeSetupError('Slack needs SLACK_SIGNING_SECRET (HTTP events) or SLACK_APP_TOKEN (Socket Mode) besides SLACK_BOT_TOKEN');
+  }
+  if (!slack.botToken && !discord.token) {
+    throw new ServeSetupError('no bot is configured: set SLACK_BOT_TOKEN with SLACK_SIGNING_SECRET or SLACK_APP_TOKEN, and/or DISCORD_TOKEN (`understudy chat` needs none)');
+  }
+}
+
+/** The Redis a bots or worker process shares with the others, reachable now. */
+async function queueUrl(config: Config, role: Role): Promise<string> {
+  const url = config.queue.url;
+  if (!url) throw new ServeSetupError(`--role ${role} needs queue.url (or REDIS_URL), the Redis that carries questions between bots and workers; --role all needs none`);
+  await checkRedis(url);
+  return url;
+}
+
+/** Bots (and the admin UI when admin.password is set); with role `all` the agent answers here, with `bots` the workers do. */
+async function startBots(config: Config, role: 'all' | 'bots'): Promise<() => Promise<void>> {
+  checkBots(config);
+  const url = role === 'bots' ? await queueUrl(config, role) : undefined;
+  if (role === 'all' && config.queue.url) stderrLog.info('queue.url is set, but --role all answers in this process; run `serve --role bots` and `serve --role worker` to use the queue');
+  const store = role === 'all' || config.admin.password ? await openStore(config) : undefined;
+  // The student follows the registry: a promoted or rolled-back version takes over between questions.
+  const agent = role === 'all' ? await createHotAgent(config, { store }) : undefined;
+  const ctx: BotContext = agent ? createBotContext(config, agent) : { config, log: stderrLog, dispatcher: await connectDispatcher(config, stderrLog) };
+  if (url) stderrLog.info(`bots: questions go to the workers through ${shownUrl(url)}`);
+  const admin = config.admin.password ? await startAdminServer(config, store!) : undefined;
+  if (admin) stderrLog.info(`admin UI on ${admin.url}`);
+  const adapters = configuredAdapters(ctx);
+  for (const adapter of adapters) await adapter.start();
+  return async () => {
+    for (const adapter of adapters) await adapter.stop().catch((e) => stderrLog.error(`${adapter.name}: stop failed`, e));
+    await ctx.dispatcher.close(); // answers on their way are still posted
+    await admin?.close();
+    await agent?.close();
+    await store?.close();
+  };
+}
+
+/**
+ * A worker: the models, answering questions and feedback from the queue. With distill.schedule set
+ * it also takes its turn at the cluster's nightly job, which runs in one worker at a time.
+ */
+async function startWorker(config: Config): Promise<() => Promise<void>> {
+  await queueUrl(config, 'worker');
+  const log = (line: string) => console.error(`[worker] ${line}`);
+  const store = await openStore(config);
+  const agent = await createHotAgent(config, { store });
+  const worker = await startQueueWorker(config, agent, log);
+  // The job shares this process's loaded models (it must not dispose of them) and its store.
+  const nightly = config.distill.schedule ? await startNightly(config, async () => (await runDistill(config, { store })).reason, log) : undefined;
+  return async () => {
+    await worker.close();
+    await nightly?.close();
+    log('stopped taking questions; the ones running are finished');
+    await agent.close();
+    await store.close();
+  };
 }
 
 export function serveCommand(program: Command): void {
   program
     .command('serve')
-    .description('run every configured bot (Slack, Discord) in one process, plus the admin UI when admin.password is set')
-    .action(async (_opts, cmd: Command) => {
+    .description('run the bots (Slack, Discord) and the agent in one process, or split into bot and worker processes that share a Redis queue (queue.url); plus the admin UI when admin.password is set')
+    .addOption(
+      new Option('--role <role>', 'all: bots and agent in this process, no Redis; bots: receive questions and reply, loading no model (needs queue.url and a bot); worker: load the models and answer what the bots queue (needs queue.url, no bot tokens); run one or more workers per GPU host')
+        .choices(['all', 'bots', 'worker'])
+        .default('all'),
+    )
+    .action(async (opts: { role: Role }, cmd: Command) => {
       const config = configFor(cmd);
-      const { slack, discord } = config;
-      if (slack.botToken && !slack.signingSecret && !slack.appToken) {
-        throw new NoBotsError('Slack needs SLACK_SIGNING_SECRET (HTTP events) or SLACK_APP_TOKEN (Socket Mode) besides SLACK_BOT_TOKEN');
-      }
-      if (!slack.botToken && !discord.token) {
-        throw new NoBotsError('no bot is configured: set SLACK_BOT_TOKEN with SLACK_SIGNING_SECRET or SLACK_APP_TOKEN, and/or DISCORD_TOKEN (`understudy chat` needs none)');
-      }
-      const store = await openStore(config);
-      // The student follows the registry: a promoted or rolled-back version takes over between questions.
-      const agent = await createHotAgent(config, { store });
-      const adapters = configuredAdapters(createBotContext(config, agent));
-      const admin = config.admin.password ? await startAdminServer(config, store) : undefined;
-      if (admin) stderrLog.info(`admin UI on ${admin.url}`);
-      for (const adapter of adapters) await adapter.start();
-
+      const stop = opts.role === 'worker' ? await startWorker(config) : await startBots(config, opts.role);
       const signal = await new Promise<string>((resolve) => {
         for (const s of ['SIGINT', 'SIGTERM'] as const) process.once(s, () => resolve(s));
       });
-      stderrLog.info(`${signal}: stopping`);
-      for (const adapter of adapters) await adapter.stop().catch((e) => stderrLog.error(`${adapter.name}: stop failed`, e));
-      await admin?.close();
-      await agent.close();
-      await store.close();
+      console.error(`[${opts.role === 'worker' ? 'worker' : 'bots'}] ${signal}: stopping`);
+      await stop();
     });
 }

@@ -41,6 +41,14 @@ test('stored text is always escaped: a question with <script> renders as text', 
   assert.ok(list.includes(`/questions/${id}`) && list.includes('&lt;script&gt;alert'), 'the list finds it and shows it as text');
 });
 
+test('a question the queue delivered twice (its worker died mid-answer) says so; one delivered once does not', async () => {
+  const id = '3f0c2a5e-0000-4000-8000-000000000016';
+  for (let i = 0; i < 2; i++) await h.store.createQuestion({ id, text: 'retried question', surface: 'slack', user: 'U1', channel: null });
+  assert.match((await get(`/questions/${id}`)).body, /delivered 2 times/);
+  const once = await h.store.createQuestion({ text: 'plain question', surface: 'slack', user: 'U1', channel: null });
+  assert.doesNotMatch((await get(`/questions/${once}`)).body, /delivered \d+ times/);
+});
+
 test('strict CSP and other security headers on every page', async () => {
   for (const p of ['/', '/questions', '/login', '/healthz']) {
     const { headers } = await get(p);

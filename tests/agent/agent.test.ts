@@ -171,3 +171,18 @@ test('a 👎 on a student answer re-asks the teacher on the same record (here un
   assert.equal(detail.question.reason, r.reason);
   assert.equal(await answerer(cfg).feedback(id, 'u2', 'up', 'slack'), undefined);
 });
+
+test('a 👎 delivered twice under one feedback id (its worker died) is recorded once and re-asks once', async () => {
+  const id = await store.createQuestion({ text: 'What is our hotel policy?', surface: 'slack', user: 'u1', channel: 'c1' });
+  await store.finishQuestion(id, { status: 'answered', route: 'student', reason: 'the student answered in 1 step', answer: 'Any hotel.', abstained: false, unverified: false, sources: [], latencyMs: 10, error: null });
+  const cfg = agentTestConfig({ 'teacher.provider': 'openai', 'teacher.baseUrl': `http://127.0.0.1:${await freePort()}/v1`, 'teacher.timeoutMs': 1500 });
+  const reasks = () => logs.filter((l) => l.startsWith(`question ${id}:`)).length;
+  const first = await answerer(cfg).feedback(id, 'u1', 'down', 'slack', 'fb-job-1');
+  const asked = reasks();
+  assert.ok(asked > 0, 'the first delivery re-asked the teacher');
+  const again = await answerer(cfg).feedback(id, 'u1', 'down', 'slack', 'fb-job-1');
+  assert.equal(reasks(), asked, 'no second re-ask');
+  assert.equal(again?.answer, first?.answer);
+  assert.equal(again?.reason, first?.reason);
+  assert.equal((await store.getQuestion(id))!.feedback.length, 1);
+});

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { AskQueue, QueueFullError } from '../../bots/queue.ts';
+import { AskQueue, QueueFullError } from '../../queue/ask-queue.ts';
 import { splitMessage } from '../../bots/split.ts';
 
 const deferred = () => {
