@@ -4,7 +4,7 @@ import { configuredAdapters, createBotContext, stderrLog, type BotContext } from
 import type { Config } from '../../config/index.ts';
 import { checkRedis, connectDispatcher, shownUrl, startNightly, startQueueWorker } from '../../queue/index.ts';
 import { openStore } from '../../store/index.ts';
-import { runDistill } from '../../training/index.ts';
+import { nextRun, runDistill, schedule } from '../../training/index.ts';
 import { configFor } from '../context.ts';
 import { createHotAgent } from '../hot-student.ts';
 
@@ -44,9 +44,14 @@ async function startBots(config: Config, role: 'all' | 'bots'): Promise<() => Pr
   if (url) stderrLog.info(`bots: questions go to the workers through ${shownUrl(url)}`);
   const admin = config.admin.password ? await startAdminServer(config, store!) : undefined;
   if (admin) stderrLog.info(`admin UI on ${admin.url}`);
+  // One process is the whole deployment: it runs the nightly job too (with workers, they do).
+  const expr = role === 'all' ? config.distill.schedule : undefined;
+  const stopSchedule = expr ? schedule(expr, async () => void (await runDistill(config, { store: store! }))) : undefined;
+  if (expr) stderrLog.info(`nightly: next run ${nextRun(expr, new Date())?.toISOString()} (distill.schedule "${expr}" UTC)`);
   const adapters = configuredAdapters(ctx);
   for (const adapter of adapters) await adapter.start();
   return async () => {
+    stopSchedule?.();
     for (const adapter of adapters) await adapter.stop().catch((e) => stderrLog.error(`${adapter.name}: stop failed`, e));
     await ctx.dispatcher.close(); // answers on their way are still posted
     await admin?.close();

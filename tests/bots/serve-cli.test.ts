@@ -14,7 +14,7 @@ test('`understudy serve` runs the configured Slack bot and the admin UI in one p
   const api = await new FakeSlackApi().start();
   const env = {
     ...process.env, SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: SECRET, UNDERSTUDY_SLACK_PORT: '0', UNDERSTUDY_TEST_SLACK_API_URL: api.url,
-    UNDERSTUDY_ADMIN_PASSWORD: 'correct-horse', UNDERSTUDY_ADMIN_PORT: '0',
+    UNDERSTUDY_ADMIN_PASSWORD: 'correct-horse', UNDERSTUDY_ADMIN_PORT: '0', UNDERSTUDY_DISTILL_SCHEDULE: '0 3 * * *',
   };
   const child = spawn(process.execPath, ['--import', 'tsx', 'cli/main.ts', '--config', tinyConfigFile(), 'serve'], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let err = '';
@@ -24,6 +24,7 @@ test('`understudy serve` runs the configured Slack bot and the admin UI in one p
     const slackUrl = await api.waitFor(() => /slack: listening on (\S+)/.exec(err)?.[1], 'the Slack receiver', 120_000);
     const adminUrl = /admin UI on (\S+)/.exec(err)?.[1];
     assert.ok(adminUrl, `admin UI started; stderr:\n${err}`);
+    assert.match(err, /nightly: next run \d{4}-\d\d-\d\dT03:00:00\.000Z/, 'the one process keeps the nightly schedule');
     assert.ok((await fetch(adminUrl, { redirect: 'manual' })).status < 500);
     const ts = '1770000000.000100';
     assert.equal((await deliver(slackUrl, eventEnvelope({ type: 'app_mention', user: 'US', channel: 'CS', text: `<@${BOT_USER}> What is 2 + 3?`, ts }), { secret: SECRET })).status, 200);
