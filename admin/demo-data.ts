@@ -26,7 +26,8 @@ const USERS = ['ana', 'bo', 'chen', 'dara', 'eli', 'fatima', 'gus'];
 const CHANNELS: [Surface, string | null][] = [['slack', 'C-help'], ['slack', 'C-eng'], ['discord', 'D-general'], ['console', null], ['cli', null]];
 const REASONS = ['low_agreement', 'max_steps', 'errors', 'abstained', 'user_flagged'];
 
-function rng(seed: number): () => number {
+/** A seeded pseudo-random source (mulberry32): the same seed gives the same data every run. */
+export function seededRandom(seed: number): () => number {
   return () => {
     seed = (seed + 0x6d2b79f5) | 0;
     let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
@@ -74,7 +75,7 @@ function trajectory(questionId: string, role: NewTrajectory['role'], qa: (typeof
 export async function seedDemo(store: LogStore, clock: DemoClock, opts: { days?: number; perDay?: number; end?: Date } = {}): Promise<string[]> {
   const days = opts.days ?? 14;
   const end = (opts.end ?? new Date()).getTime();
-  const random = rng(42);
+  const random = seededRandom(42);
   const ids: string[] = [];
   const versionDays = [days - 2, Math.floor(days / 2), 3];
   for (const [i, back] of versionDays.entries()) {

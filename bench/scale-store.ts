@@ -9,21 +9,13 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { seededRandom } from '../admin/index.ts';
 import { PostgresLogStore, SqliteLogStore, type LogStore, type QuestionFilter, type Surface } from '../store/index.ts';
 import { startPostgres } from '../tests/services.ts';
 
 const { values: args } = parseArgs({ options: { questions: { type: 'string', default: '100000' }, postgres: { type: 'string' }, writers: { type: 'string', default: '8' } } });
 const N = Number(args.questions);
 const WRITERS = Number(args.writers);
-
-function rng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // A 2,000-word vocabulary drawn Zipf-like, so that some words are in most questions and most words in few.
 const VOCAB = Array.from({ length: 2000 }, (_, i) => `w${i.toString(36)}${'aeiou'[i % 5]}${'nrstl'[(i >> 3) % 5]}`);
@@ -34,7 +26,7 @@ function sentence(random: () => number, words: number): string {
 
 /** Every write the store makes for question i; the clock moves 30 s a question. */
 async function writeQuestion(store: LogStore, i: number): Promise<void> {
-  const random = rng(i + 1);
+  const random = seededRandom(i + 1);
   const surface = SURFACES[i % SURFACES.length]!;
   const teacher = i % 10 === 0;
   const id = await store.createQuestion({ text: `${sentence(random, 10)}?`, surface, user: `u${i % 50}`, channel: surface === 'slack' ? `C${i % 7}` : null });
