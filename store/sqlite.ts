@@ -18,6 +18,23 @@ export interface SqliteOptions {
   busyTimeoutMs?: number;
 }
 
+/**
+ * Switching a fresh file to WAL needs it alone for a moment, and SQLite answers a process racing
+ * another for it with SQLITE_BUSY at once rather than after busy_timeout: so wait and retry here.
+ */
+function enableWal(db: Database.Database, timeoutMs: number): void {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      db.pragma('journal_mode = WAL');
+      return;
+    } catch (e) {
+      if ((e as { code?: string }).code !== 'SQLITE_BUSY' || Date.now() > deadline) throw e;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+    }
+  }
+}
+
 /** The log store in one SQLite file (WAL, so readers never block the writer). */
 export class SqliteLogStore implements LogStore {
   readonly db: Database.Database;
@@ -28,8 +45,9 @@ export class SqliteLogStore implements LogStore {
     this.now = options.now ?? (() => new Date());
     if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
     this.db = new Database(file);
-    this.db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
-    this.db.pragma('journal_mode = WAL');
+    const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
+    this.db.pragma(`busy_timeout = ${busyTimeoutMs}`);
+    enableWal(this.db, busyTimeoutMs);
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('foreign_keys = ON');
     this.schemaVersion = migrateSqlite(this.db);
