@@ -1,6 +1,7 @@
 // One `serve --role bots` process (the real Slack bot, driven through signed HTTP deliveries and a
 // local Web API) and two `serve --role worker` processes on the tiny model, sharing a real Redis
-// and one SQLite log: questions answered once each, a worker killed mid-answer, Redis restarted.
+// and a real PostgreSQL log store: questions answered once each, a worker killed mid-answer, Redis
+// restarted.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { after, before, test } from 'node:test';
@@ -10,7 +11,7 @@ import { openStore } from '../../store/index.ts';
 import { BOT_USER, FakeSlackApi, blockAction, deliver, eventEnvelope } from '../bots/fixtures/slack-api.ts';
 import { SECRET } from '../bots/fixtures/slack-app.ts';
 import { tinyConfigFile } from '../bots/fixtures/tiny-config.ts';
-import { startRedis, type RedisServer } from '../services.ts';
+import { startPostgres, startRedis, type PostgresServer, type RedisServer } from '../services.ts';
 
 interface Proc {
   child: ChildProcess;
@@ -49,6 +50,7 @@ function threads(api: FakeSlackApi) {
 }
 
 let redis: RedisServer;
+let postgres: PostgresServer;
 let api: FakeSlackApi;
 let config: string;
 let bots: Proc;
@@ -75,9 +77,9 @@ const settled = (ts: string) => {
 };
 
 before(async () => {
-  redis = await startRedis();
+  [redis, postgres] = await Promise.all([startRedis(), startPostgres()]);
   api = await new FakeSlackApi().start();
-  config = tinyConfigFile({ queue: { url: redis.url, concurrency: 1, lockMs: 3000 }, bots: { queueSize: 8, perUserConcurrency: 1 } });
+  config = tinyConfigFile({ store: { url: postgres.url }, queue: { url: redis.url, concurrency: 1, lockMs: 3000 }, bots: { queueSize: 8, perUserConcurrency: 1 } });
   bots = serve('bots', config, { SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: SECRET, UNDERSTUDY_SLACK_PORT: '0', UNDERSTUDY_TEST_SLACK_API_URL: api.url });
   workers = [serve('worker', config), serve('worker', config)];
   slackUrl = await api.waitFor(() => /slack: listening on (\S+)/.exec(bots.log())?.[1], 'the Slack receiver', 60_000);
@@ -89,6 +91,7 @@ after(async () => {
   for (const p of [bots, ...workers]) p?.child.kill('SIGKILL');
   await api?.stop();
   await redis?.stop();
+  await postgres?.stop();
 });
 
 test('three questions at once: each answered once, by both workers, with progress from the remote worker', { timeout: 90_000 }, async () => {
