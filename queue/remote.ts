@@ -31,6 +31,8 @@ interface Waiting {
   settle: (o: FeedbackOutcome) => void;
 }
 
+/** How long a claimed delivery stays claimed: longer than Slack's retries (about 5 minutes) take. */
+const CLAIM_MS = 10 * 60_000;
 const BUSY = { kind: 'busy' } as const;
 const FAILED = { kind: 'failed' } as const;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -169,6 +171,11 @@ export async function connectDispatcher(config: Config, log: QueueLog, opts: Rem
   }
 
   return {
+    async claim(key) {
+      // Redis unreachable: the delivery is handled here (a new question is then told to wait anyway).
+      const set = await redis.set(`understudy:delivery:${key}`, '1', 'PX', CLAIM_MS, 'NX').catch(() => 'OK');
+      return set === 'OK';
+    },
     ask: (req, hooks = {}) => submit('ask', req, userKey(req.surface, req.user), hooks) as Promise<Outcome>, // an ask never ends `recorded`
     feedback: (f) => submit('feedback', f, userKey(f.surface, f.user), {}),
     async close() {

@@ -34,6 +34,12 @@ export interface QueueLog {
  * A full queue or a failure is an outcome, never a throw.
  */
 export interface Dispatcher {
+  /**
+   * True for the one bots process that first claims a delivery (a Slack event id, a Discord
+   * message or interaction id) within a few minutes: a retried or doubly delivered event is
+   * handled once however many bots processes receive it.
+   */
+  claim(key: string): Promise<boolean>;
   ask(req: Question, hooks?: AskHooks): Promise<Outcome>;
   feedback(f: FeedbackRequest): Promise<FeedbackOutcome>;
   close(): Promise<void>;

@@ -57,13 +57,16 @@ export function createDiscordAdapter(ctx: BotContext, opts: DiscordOptions = {})
       .filter((t) => t.text !== '');
   }
 
+  /** Every bots process logged in with this token gets each event: the one that claims it answers. */
+  const claimed = (id: string) => ctx.dispatcher.claim(`discord:${id}`);
+
   async function onMessage(m: Message): Promise<void> {
     if (m.author.bot || !client.user) return;
     const me = client.user.id;
     const ownThread = m.channel.isThread() && m.channel.ownerId === me;
     if (m.inGuild() && !m.mentions.users.has(me) && !ownThread) return;
     const question = stripMentions(m.content);
-    if (!question) return;
+    if (!question || !(await claimed(m.id))) return;
     let channel: SendableChannels = m.channel as SendableChannels;
     if (m.inGuild() && !m.channel.isThread()) {
       channel = await m.startThread({ name: question.slice(0, 90) }).catch((e) => {
@@ -81,6 +84,7 @@ export function createDiscordAdapter(ctx: BotContext, opts: DiscordOptions = {})
   const outcomeMessages = (o: Outcome) => (o.kind === 'answered' ? answerMessages(o.result) : [{ content: o.kind === 'busy' ? BUSY : FAILED }]);
 
   async function onAsk(i: ChatInputCommandInteraction): Promise<void> {
+    if (!(await claimed(i.id))) return;
     await i.deferReply();
     const progress = latestOnly((content: string) => i.editReply({ content }), PROGRESS_GAP_MS, (e) => ctx.log.error('discord: progress edit failed', e));
     const outcome = await askAgent(
@@ -96,7 +100,7 @@ export function createDiscordAdapter(ctx: BotContext, opts: DiscordOptions = {})
 
   async function onButton(i: ButtonInteraction): Promise<void> {
     const fb = parseFeedbackId(i.customId);
-    if (!fb) return;
+    if (!fb || !(await claimed(i.id))) return;
     // Answer the interaction within Discord's 3 s: drop the buttons now, a 👎 may take a teacher run.
     await i.update({ components: [] });
     const outcome = await sendFeedback(ctx, 'discord', fb.logId, i.user.id, fb.value);

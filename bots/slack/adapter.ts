@@ -2,8 +2,8 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, LogLevel, type BlockAction, type ButtonAction, type types, type webApi } from '@slack/bolt';
 import type { AskResult } from '../../agent/index.ts';
+import { SeenKeys } from '../../queue/index.ts';
 import { askAgent, sendFeedback } from '../ask.ts';
-import { SeenKeys } from '../dedupe.ts';
 import { BUSY, FAILED, THINKING, progressText, queuedText } from '../format.ts';
 import { latestOnly } from '../throttle.ts';
 import type { BotAdapter, BotContext } from '../types.ts';
@@ -54,7 +54,6 @@ export function createSlackAdapter(ctx: BotContext, opts: SlackOptions = {}): Sl
     logLevel: LogLevel.WARN,
     clientOptions: apiUrl ? { slackApiUrl: apiUrl } : undefined,
   });
-  const deliveries = new SeenKeys();
   const botThreads = new SeenKeys(24 * 3_600_000);
   let url: string | undefined;
 
@@ -96,10 +95,10 @@ export function createSlackAdapter(ctx: BotContext, opts: SlackOptions = {}): Sl
 
   const run = (client: Client, q: Question) => answer(client, q).catch((e) => ctx.log.error('slack: question failed', e));
 
-  // Slack retries a delivery it thinks we missed (X-Slack-Retry-Num): answer each event_id once.
+  // Slack retries a delivery it thinks we missed (X-Slack-Retry-Num), maybe to another bots process: answer each event_id once.
   app.use(async ({ body, next }) => {
     const eventId = (body as { event_id?: string }).event_id;
-    if (eventId && !deliveries.first(eventId)) return;
+    if (eventId && !(await ctx.dispatcher.claim(`slack:${eventId}`))) return;
     await next();
   });
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { SeenKeys } from '../../bots/dedupe.ts';
+import { SeenKeys } from '../../queue/index.ts';
 import { latestOnly } from '../../bots/throttle.ts';
 
 test('dedupe: a key is handled once within its TTL, again after it or once forgotten; the oldest go past the cap', async () => {

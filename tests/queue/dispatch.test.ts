@@ -68,6 +68,12 @@ after(async () => {
   await redis.stop();
 });
 
+test('a delivery both bots processes receive is claimed by one of them, once', async () => {
+  const claims = await Promise.all([...bots, ...bots].map((d) => d.claim('slack:Ev123')));
+  assert.deepEqual(claims.filter(Boolean).length, 1, 'one claim of four wins');
+  assert.equal(await bots[1]!.claim('slack:Ev124'), true, 'another delivery is its own');
+});
+
 test('progress reaches the bots process; the job id is the log id; a 👎 goes through the queue with its own id', async () => {
   const progress: ProgressEvent[] = [];
   const outcome = await bots[0]!.ask({ question: 'how many vacation days?', surface: 'slack', user: 'U1', channel: 'C1' }, { onProgress: (e) => progress.push(e) });

@@ -1,4 +1,4 @@
-// One `serve --role bots` process (the real Slack bot, driven through signed HTTP deliveries and a
+// Two `serve --role bots` processes (the real Slack bot, driven through signed HTTP deliveries and a
 // local Web API) and two `serve --role worker` processes on the tiny model, sharing a real Redis
 // and a real PostgreSQL log store: questions answered once each, a worker killed mid-answer, Redis
 // restarted.
@@ -54,8 +54,11 @@ let postgres: PostgresServer;
 let api: FakeSlackApi;
 let config: string;
 let bots: Proc;
+/** A second bots process, as behind a load balancer: Slack may send an event's retry to either. */
+let bots2: Proc;
 let workers: Proc[];
 let slackUrl: string;
+let slackUrl2: string;
 let n = 0;
 /** The question whose worker was killed. */
 let retried = '';
@@ -80,15 +83,17 @@ before(async () => {
   [redis, postgres] = await Promise.all([startRedis(), startPostgres()]);
   api = await new FakeSlackApi().start();
   config = tinyConfigFile({ store: { url: postgres.url }, queue: { url: redis.url, concurrency: 1, lockMs: 3000 }, bots: { queueSize: 8, perUserConcurrency: 1 } });
-  bots = serve('bots', config, { SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: SECRET, UNDERSTUDY_SLACK_PORT: '0', UNDERSTUDY_TEST_SLACK_API_URL: api.url });
+  const slackEnv = { SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: SECRET, UNDERSTUDY_SLACK_PORT: '0', UNDERSTUDY_TEST_SLACK_API_URL: api.url };
+  [bots, bots2] = [serve('bots', config, slackEnv), serve('bots', config, slackEnv)];
   workers = [serve('worker', config), serve('worker', config)];
   slackUrl = await api.waitFor(() => /slack: listening on (\S+)/.exec(bots.log())?.[1], 'the Slack receiver', 60_000);
+  slackUrl2 = await api.waitFor(() => /slack: listening on (\S+)/.exec(bots2.log())?.[1], 'the second Slack receiver', 60_000);
   for (const w of workers) await api.waitFor(() => w.log().includes('worker: answering questions from'), `a worker ready; its log:\n${w.log()}`, 90_000);
 });
 
 after(async () => {
   if (process.env.SCALE_OUT_LOGS) for (const p of [bots, ...workers]) console.log(p.log());
-  for (const p of [bots, ...workers]) p?.child.kill('SIGKILL');
+  for (const p of [bots, bots2, ...workers]) p?.child.kill('SIGKILL');
   await api?.stop();
   await redis?.stop();
   await postgres?.stop();
@@ -105,6 +110,17 @@ test('three questions at once: each answered once, by both workers, with progres
   }
   assert.ok(asked.some((ts) => seen.get(ts)!.progress.some((p) => /step \d of 2/.test(p))), 'a progress edit from a worker');
   for (const w of workers) assert.match(w.log(), /question [0-9a-f-]{36}: answering/, 'both workers answered');
+});
+
+test('a Slack event that reaches both bots processes (a retry sent to the other one) is answered once', { timeout: 60_000 }, async () => {
+  const ts = `${1_880_000_000 + ++n}.000100`;
+  const envelope = eventEnvelope({ type: 'app_mention', user: 'U8', channel: `C${n}`, text: `<@${BOT_USER}> What is 8 + 8?`, ts });
+  for (const url of [slackUrl, slackUrl2]) assert.equal((await deliver(url, envelope, { secret: SECRET })).status, 200);
+  await api.waitFor(() => settled(ts), 'the answer', 50_000);
+  await new Promise((r) => setTimeout(r, 1000)); // room for a second answer, were there one
+  const t = threads(api).get(ts)!;
+  assert.equal(t.posts, 1, `one "Thinking…" message; thread: ${JSON.stringify(t)}`);
+  assert.equal(t.answers.length, 1);
 });
 
 test('a worker killed mid-answer: another answers the question once, logged once with 2 attempts', { timeout: 60_000 }, async () => {
