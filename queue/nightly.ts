@@ -1,5 +1,6 @@
 import { Queue, Worker, type Job } from 'bullmq';
 import type { Config } from '../config/index.ts';
+import { redisOptions, shownUrl } from './redis.ts';
 
 /** The queue that carries the nightly job's ticks, and its one scheduler (every process names the same). */
 export const NIGHTLY_QUEUE = 'understudy-nightly';
@@ -32,7 +33,8 @@ export async function startNightly(config: Config, runJob: () => Promise<string>
   if (!url) throw new NightlyScheduleError('the cluster schedule needs queue.url (REDIS_URL)');
   if (!pattern) throw new NightlyScheduleError('distill.schedule is not set (e.g. UNDERSTUDY_DISTILL_SCHEDULE="0 3 * * *")');
 
-  const queue = new Queue(NIGHTLY_QUEUE, { connection: { url } });
+  const connection = redisOptions(url);
+  const queue = new Queue(NIGHTLY_QUEUE, { connection });
   queue.on('error', (err) => log(`nightly: ${err.message}`));
   try {
     await queue.setGlobalConcurrency(1);
@@ -43,7 +45,7 @@ export async function startNightly(config: Config, runJob: () => Promise<string>
     });
   } catch (e) {
     await queue.close();
-    throw new NightlyScheduleError(`cannot set up the nightly schedule "${pattern}" on ${url}: ${(e as Error).message}`);
+    throw new NightlyScheduleError(`cannot set up the nightly schedule "${pattern}" on ${shownUrl(url)}: ${(e as Error).message}`);
   }
 
   const logNext = async () => {
@@ -63,7 +65,7 @@ export async function startNightly(config: Config, runJob: () => Promise<string>
     }
   };
   const worker = new Worker(NIGHTLY_QUEUE, run, {
-    connection: { url },
+    connection,
     concurrency: 1,
     lockDuration: lockMs,
     stalledInterval: lockMs,

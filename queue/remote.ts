@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Job, Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
-import type { ProgressEvent } from '../agent/index.ts';
+import type { AskResult, ProgressEvent } from '../agent/index.ts';
 import type { Config } from '../config/index.ts';
 import { Admission } from './admission.ts';
-import type { AskReturn, FeedbackReturn, JobData, JobName } from './jobs.ts';
+import type { FeedbackReturn, JobData, JobName } from './jobs.ts';
 import { QUEUE_NAME, redisOptions, shownUrl } from './redis.ts';
 import { userKey, type AskHooks, type Dispatcher, type FeedbackOutcome, type Outcome, type QueueLog } from './types.ts';
 
@@ -88,7 +88,7 @@ export async function connectDispatcher(config: Config, log: QueueLog, opts: Rem
   function completed(id: string, value: unknown): void {
     const w = waiting.get(id);
     if (!w) return;
-    if (w.name === 'ask') return end(id, { kind: 'answered', result: value as AskReturn });
+    if (w.name === 'ask') return end(id, { kind: 'answered', result: value as AskResult });
     const { result } = value as FeedbackReturn;
     end(id, result ? { kind: 'answered', result } : { kind: 'recorded' });
   }

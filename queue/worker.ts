@@ -1,8 +1,9 @@
 import { Worker, type Job } from 'bullmq';
-import type { Answerer, ProgressEvent } from '../agent/index.ts';
+import type { Answerer, AskResult, ProgressEvent } from '../agent/index.ts';
 import type { Config } from '../config/index.ts';
-import type { AskJob, AskReturn, FeedbackJob, FeedbackReturn, JobData, JobName } from './jobs.ts';
+import type { FeedbackReturn, JobData, JobName } from './jobs.ts';
 import { QUEUE_NAME, redisOptions, shownUrl } from './redis.ts';
+import type { FeedbackRequest, Question } from './types.ts';
 
 export interface QueueWorker {
   /** Stops taking jobs and waits for the ones running to finish. */
@@ -19,21 +20,21 @@ export interface QueueWorker {
 export async function startQueueWorker(config: Config, answerer: Answerer, log: (line: string) => void): Promise<QueueWorker> {
   const { url, concurrency, lockMs } = config.queue;
 
-  async function work(job: Job<JobData, AskReturn | FeedbackReturn, JobName>): Promise<AskReturn | FeedbackReturn> {
+  async function work(job: Job<JobData, AskResult | FeedbackReturn, JobName>): Promise<AskResult | FeedbackReturn> {
     const again = job.attemptsStarted > 1 ? ` (delivery ${job.attemptsStarted}: an earlier worker stopped mid-way)` : '';
     if (job.name === 'feedback') {
-      const f = job.data as FeedbackJob;
+      const f = job.data as FeedbackRequest;
       log(`feedback ${job.id}: ${f.value} on question ${f.logId}${again}`);
       return { result: (await answerer.feedback(f.logId, f.user, f.value, f.surface, job.id)) ?? null };
     }
     log(`question ${job.id}: answering${again}`);
     const onProgress = (e: ProgressEvent) => void job.updateProgress(e).catch(() => {}); // a lost progress line is harmless
-    const result = await answerer.ask({ ...(job.data as AskJob), questionId: job.id, onProgress });
+    const result = await answerer.ask({ ...(job.data as Question), questionId: job.id, onProgress });
     log(`question ${job.id}: answered by the ${result.route}`);
     return result;
   }
 
-  const worker = new Worker<JobData, AskReturn | FeedbackReturn, JobName>(QUEUE_NAME, work, {
+  const worker = new Worker<JobData, AskResult | FeedbackReturn, JobName>(QUEUE_NAME, work, {
     connection: redisOptions(url!),
     concurrency,
     lockDuration: lockMs,

@@ -1,6 +1,6 @@
-import type { QuestionFilter } from './types.ts';
+import type { QuestionFilter, TrajectoryFilter } from './types.ts';
 
-/** A WHERE clause over `questions q` with its parameters, written with `?` placeholders. */
+/** A WHERE clause with its parameters, written with `?` placeholders. */
 export interface Where {
   sql: string;
   params: unknown[];
@@ -31,9 +31,11 @@ function nextDay(date: string): string | null {
 
 /** The full-text clause: FTS5's MATCH, or Postgres' tsvector against the same words as prefix terms (migration 1's functions). */
 function textClause(text: string, dialect: Dialect): [string, string] | null {
-  if (dialect === 'postgres') return words(text).length ? ['q.search @@ understudy_search_query(?)', words(text).join(' ')] : null;
-  const match = ftsQuery(text);
-  return match ? ['q.rowid IN (SELECT rowid FROM questions_fts WHERE questions_fts MATCH ?)', match] : null;
+  const w = words(text);
+  if (w.length === 0) return null;
+  return dialect === 'postgres'
+    ? ['q.search @@ understudy_search_query(?)', w.join(' ')]
+    : ['q.rowid IN (SELECT rowid FROM questions_fts WHERE questions_fts MATCH ?)', ftsQuery(text)!];
 }
 
 /** The same filter on either backend: timestamps are ISO strings compared byte-wise on both. */
@@ -55,11 +57,25 @@ export function whereFor(f: QuestionFilter, dialect: Dialect = 'sqlite'): Where 
   if (f.model) add('EXISTS (SELECT 1 FROM trajectories t WHERE t.question_id = q.id AND (t.model = ? OR t.adapter = ?))', f.model, f.model);
   if (f.from) add('q.created_at >= ?', f.from);
   // A bare date as the upper bound includes that whole day.
-  if (f.to) add(DATE_ONLY.test(f.to) ? 'q.created_at < ?' : 'q.created_at <= ?', DATE_ONLY.test(f.to) ? nextDay(f.to) : f.to);
+  if (f.to) {
+    if (DATE_ONLY.test(f.to)) add('q.created_at < ?', nextDay(f.to));
+    else add('q.created_at <= ?', f.to);
+  }
   if (f.text !== undefined) {
     const clause = textClause(f.text, dialect);
     if (clause) add(...clause);
   }
+  return { sql: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', params };
+}
+
+/** A WHERE clause over `trajectories`, the same on both backends. */
+export function trajectoryWhere(f: TrajectoryFilter): Where {
+  const clauses: string[] = [];
+  const params: unknown[] = [];
+  if (f.role) clauses.push('role = ?'), params.push(f.role);
+  if (f.outcome) clauses.push('outcome = ?'), params.push(f.outcome);
+  if (f.curation) clauses.push('curation = ?'), params.push(f.curation);
+  if (f.since) clauses.push('created_at >= ?'), params.push(f.since);
   return { sql: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', params };
 }
 

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { StoreConnectError, StoreUrlError, UnknownRecordError } from './errors.ts';
-import { numbered, whereFor } from './filters.ts';
+import { numbered, trajectoryWhere, whereFor } from './filters.ts';
 import { migratePostgres } from './migrations/postgres.ts';
 import { toCurationEvent, toFeedback, toModelVersion, toQuestion, toTrajectory, type Row } from './rows.ts';
 import type {
   CurationState, LogStore, ModelVersionRecord, NewFeedback, NewQuestion, NewTrajectory, Page,
-  QuestionDetail, QuestionFilter, QuestionOutcome, QuestionRecord, TrajectoryOutcome, TrajectoryRecord, TrajectoryRole,
+  QuestionDetail, QuestionFilter, QuestionOutcome, QuestionRecord, TrajectoryFilter, TrajectoryRecord,
 } from './types.ts';
 
 export interface PostgresOptions {
@@ -180,15 +180,9 @@ export class PostgresLogStore implements LogStore {
     });
   }
 
-  async listTrajectories(filter: { role?: TrajectoryRole; outcome?: TrajectoryOutcome; curation?: CurationState; since?: string }): Promise<TrajectoryRecord[]> {
-    const clauses: string[] = [];
-    const params: unknown[] = [];
-    if (filter.role) clauses.push('role = ?'), params.push(filter.role);
-    if (filter.outcome) clauses.push('outcome = ?'), params.push(filter.outcome);
-    if (filter.curation) clauses.push('curation = ?'), params.push(filter.curation);
-    if (filter.since) clauses.push('created_at >= ?'), params.push(filter.since);
-    const where = clauses.length ? `WHERE ${clauses.join(' AND ')}` : '';
-    const res = await this.pool.query(numbered(`SELECT * FROM trajectories ${where} ORDER BY created_at, seq`), params);
+  async listTrajectories(filter: TrajectoryFilter): Promise<TrajectoryRecord[]> {
+    const where = trajectoryWhere(filter);
+    const res = await this.pool.query(numbered(`SELECT * FROM trajectories ${where.sql} ORDER BY created_at, seq`), where.params);
     return res.rows.map(toTrajectory);
   }
 

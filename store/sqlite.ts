@@ -2,13 +2,13 @@ import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { whereFor } from './filters.ts';
+import { trajectoryWhere, whereFor } from './filters.ts';
 import { UnknownRecordError } from './errors.ts';
 import { migrateSqlite } from './migrations/sqlite.ts';
 import { toCurationEvent, toFeedback, toModelVersion, toQuestion, toTrajectory, type Row } from './rows.ts';
 import type {
   CurationState, LogStore, ModelVersionRecord, NewFeedback, NewQuestion, NewTrajectory, Page,
-  QuestionDetail, QuestionFilter, QuestionOutcome, QuestionRecord, TrajectoryOutcome, TrajectoryRecord, TrajectoryRole,
+  QuestionDetail, QuestionFilter, QuestionOutcome, QuestionRecord, TrajectoryFilter, TrajectoryRecord,
 } from './types.ts';
 
 export interface SqliteOptions {
@@ -150,15 +150,9 @@ export class SqliteLogStore implements LogStore {
     })();
   }
 
-  async listTrajectories(filter: { role?: TrajectoryRole; outcome?: TrajectoryOutcome; curation?: CurationState; since?: string }): Promise<TrajectoryRecord[]> {
-    const clauses: string[] = [];
-    const params: unknown[] = [];
-    if (filter.role) clauses.push('role = ?'), params.push(filter.role);
-    if (filter.outcome) clauses.push('outcome = ?'), params.push(filter.outcome);
-    if (filter.curation) clauses.push('curation = ?'), params.push(filter.curation);
-    if (filter.since) clauses.push('created_at >= ?'), params.push(filter.since);
-    const where = clauses.length ? `WHERE ${clauses.join(' AND ')}` : '';
-    const rows = this.db.prepare(`SELECT * FROM trajectories ${where} ORDER BY created_at, rowid`).all(...params) as Row[];
+  async listTrajectories(filter: TrajectoryFilter): Promise<TrajectoryRecord[]> {
+    const where = trajectoryWhere(filter);
+    const rows = this.db.prepare(`SELECT * FROM trajectories ${where.sql} ORDER BY created_at, rowid`).all(...where.params) as Row[];
     return rows.map(toTrajectory);
   }
 

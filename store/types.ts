@@ -122,6 +122,14 @@ export interface QuestionFilter {
   text?: string;
 }
 
+export interface TrajectoryFilter {
+  role?: TrajectoryRole;
+  outcome?: TrajectoryOutcome;
+  curation?: CurationState;
+  /** Created at or after this ISO time. */
+  since?: string;
+}
+
 export interface Page<T> {
   items: T[];
   total: number;
@@ -164,7 +172,7 @@ export interface LogStore {
   listQuestions(filter: QuestionFilter, page: { offset: number; limit: number }): Promise<Page<QuestionRecord>>;
   curate(trajectoryIds: string[], state: CurationState, by: string, editedAnswer?: string | null): Promise<void>;
   /** Teacher trajectories for the nightly job, oldest first. */
-  listTrajectories(filter: { role?: TrajectoryRole; outcome?: TrajectoryOutcome; curation?: CurationState; since?: string }): Promise<TrajectoryRecord[]>;
+  listTrajectories(filter: TrajectoryFilter): Promise<TrajectoryRecord[]>;
   upsertModelVersion(v: ModelVersionRecord): Promise<void>;
   listModelVersions(): Promise<ModelVersionRecord[]>;
   close(): Promise<void>;

@@ -4,10 +4,10 @@ import { Option, type Command } from 'commander';
 import type { FirstThoughtMode } from '../../agent/index.ts';
 import { cacheDir, type Config } from '../../config/index.ts';
 import { disposeModels } from '../../engine/index.ts';
-import { startNightly } from '../../queue/index.ts';
 import { openStore } from '../../store/index.ts';
-import { buildSet, generate, nextRun, parseCron, readQuestions, runDistill, schedule, solutionTrajectory, type DistillResult } from '../../training/index.ts';
+import { buildSet, generate, parseCron, readQuestions, runDistill, solutionTrajectory, type DistillResult } from '../../training/index.ts';
 import { configFor } from '../context.ts';
+import { keepNightly } from '../nightly.ts';
 import { bootstrapCommand } from './distill-bootstrap.ts';
 
 async function runOnce(config: Config, generated: string[]): Promise<DistillResult> {
@@ -53,20 +53,9 @@ export function distillCommand(program: Command): void {
       const expr = config.distill.schedule;
       if (!expr) throw new Error('distill.schedule is not set (e.g. UNDERSTUDY_DISTILL_SCHEDULE="0 3 * * *")');
       parseCron(expr);
-      if (config.queue.url) {
-        // The BullMQ worker keeps the process up; each tick runs in one process of the cluster.
-        await startNightly(config, async () => (await runOnce(config, [])).reason, (line) => console.log(line));
-        return;
-      }
-      const tick = () => console.log(`next distillation run: ${nextRun(expr, new Date())?.toISOString()}`);
-      tick();
-      schedule(expr, async () => {
-        await runOnce(config, []).then(
-          (r) => console.log(r.reason),
-          (e: unknown) => console.error(`distill: ${String(e)}`),
-        );
-        tick();
-      });
+      // With queue.url the BullMQ worker keeps the process up; the local cron needs the interval below.
+      await keepNightly(config, async () => (await runOnce(config, [])).reason, (line) => console.log(line), !!config.queue.url);
+      if (config.queue.url) return;
       setInterval(() => {}, 1 << 30);
     });
   distill

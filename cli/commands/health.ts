@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { Redis } from 'ioredis';
 import { health, storeProbe, type Probe } from '../../admin/index.ts';
 import type { Config } from '../../config/index.ts';
+import { checkRedis } from '../../queue/index.ts';
 import { pingChroma } from '../../retrieval/index.ts';
 import { openStore } from '../../store/index.ts';
 import { configFor } from '../context.ts';
@@ -19,19 +19,7 @@ export function dependencyProbes(config: Config): Record<string, Probe> {
     },
   };
   const { url: redisUrl } = config.queue;
-  if (redisUrl) {
-    probes.queue = async () => {
-      const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-      let cause: Error | undefined;
-      redis.on('error', (e: Error) => (cause = e));
-      try {
-        await redis.connect().catch((e: Error) => Promise.reject(new Error(`cannot reach Redis at ${redisUrl}: ${(cause ?? e).message}`)));
-        return { ping: await redis.ping() };
-      } finally {
-        redis.disconnect();
-      }
-    };
-  }
+  if (redisUrl) probes.queue = () => checkRedis(redisUrl);
   const chromaUrl = config.chroma.url;
   if (chromaUrl) probes.chroma = () => pingChroma(chromaUrl);
   return probes;

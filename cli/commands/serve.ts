@@ -2,11 +2,12 @@ import { Option, type Command } from 'commander';
 import { startAdminServer } from '../../admin/index.ts';
 import { configuredAdapters, createBotContext, stderrLog, type BotContext } from '../../bots/index.ts';
 import type { Config } from '../../config/index.ts';
-import { checkRedis, connectDispatcher, shownUrl, startNightly, startQueueWorker } from '../../queue/index.ts';
-import { openStore } from '../../store/index.ts';
-import { nextRun, runDistill, schedule } from '../../training/index.ts';
+import { checkRedis, connectDispatcher, shownUrl, startQueueWorker } from '../../queue/index.ts';
+import { openStore, type LogStore } from '../../store/index.ts';
+import { runDistill } from '../../training/index.ts';
 import { configFor } from '../context.ts';
 import { createHotAgent } from '../hot-student.ts';
+import { keepNightly } from '../nightly.ts';
 
 type Role = 'all' | 'bots' | 'worker';
 
@@ -32,6 +33,9 @@ async function queueUrl(config: Config, role: Role): Promise<string> {
   return url;
 }
 
+/** The nightly job in a serving process: it shares the loaded models (it must not dispose of them) and the store. */
+const nightlyJob = (config: Config, store: LogStore) => async () => (await runDistill(config, { store })).reason;
+
 /** Bots (and the admin UI when admin.password is set); with role `all` the agent answers here, with `bots` the workers do. */
 async function startBots(config: Config, role: 'all' | 'bots'): Promise<() => Promise<void>> {
   checkBots(config);
@@ -45,13 +49,11 @@ async function startBots(config: Config, role: 'all' | 'bots'): Promise<() => Pr
   const admin = config.admin.password ? await startAdminServer(config, store!) : undefined;
   if (admin) stderrLog.info(`admin UI on ${admin.url}`);
   // One process is the whole deployment: it runs the nightly job too (with workers, they do).
-  const expr = role === 'all' ? config.distill.schedule : undefined;
-  const stopSchedule = expr ? schedule(expr, async () => void (await runDistill(config, { store: store! }))) : undefined;
-  if (expr) stderrLog.info(`nightly: next run ${nextRun(expr, new Date())?.toISOString()} (distill.schedule "${expr}" UTC)`);
+  const stopNightly = role === 'all' && config.distill.schedule ? await keepNightly(config, nightlyJob(config, store!), stderrLog.info, false) : undefined;
   const adapters = configuredAdapters(ctx);
   for (const adapter of adapters) await adapter.start();
   return async () => {
-    stopSchedule?.();
+    await stopNightly?.();
     for (const adapter of adapters) await adapter.stop().catch((e) => stderrLog.error(`${adapter.name}: stop failed`, e));
     await ctx.dispatcher.close(); // answers on their way are still posted
     await admin?.close();
@@ -70,11 +72,10 @@ async function startWorker(config: Config): Promise<() => Promise<void>> {
   const store = await openStore(config);
   const agent = await createHotAgent(config, { store });
   const worker = await startQueueWorker(config, agent, log);
-  // The job shares this process's loaded models (it must not dispose of them) and its store.
-  const nightly = config.distill.schedule ? await startNightly(config, async () => (await runDistill(config, { store })).reason, log) : undefined;
+  const stopNightly = config.distill.schedule ? await keepNightly(config, nightlyJob(config, store), log, true) : undefined;
   return async () => {
     await worker.close();
-    await nightly?.close();
+    await stopNightly?.();
     log('stopped taking questions; the ones running are finished');
     await agent.close();
     await store.close();

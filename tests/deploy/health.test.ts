@@ -15,13 +15,13 @@ test('`understudy health` reports the store and Redis, turns degraded when Redis
   const config = loadConfig({ env: {}, overrides: { dataDir, 'queue.url': redis.url } });
   try {
     const up = await health(dependencyProbes(config));
-    assert.deepEqual(up, { status: 'ok', checks: { store: { ok: true, questions: 0 }, queue: { ok: true, ping: 'PONG' } } });
+    assert.deepEqual(up, { status: 'ok', checks: { store: { ok: true, questions: 0 }, queue: { ok: true } } });
   } finally {
     await redis.stop();
   }
   const down = await health(dependencyProbes(config));
   assert.equal(down.status, 'degraded');
-  assert.match(down.checks.queue!.error!, /cannot reach Redis at redis:\/\/127\.0\.0\.1:\d+: connect ECONNREFUSED/);
+  assert.match(down.checks.queue!.error!, /cannot reach Redis at redis:\/\/127\.0\.0\.1:\d+ \(connect ECONNREFUSED/);
 
   const cli = spawnSync(process.execPath, ['bin/understudy.js', 'health'], {
     cwd: repoRoot, encoding: 'utf8', env: { ...process.env, UNDERSTUDY_DATA_DIR: dataDir, REDIS_URL: config.queue.url },
