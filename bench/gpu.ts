@@ -24,7 +24,7 @@ import { greedyShare, loadStudent, readDataset, runQuestion, STOPPED, studentSys
 import { loadConfig, repoRoot } from '../config/index.ts';
 import { contextOptions, DecodeRounds, disposeModels, loadModel, sharedLlama, timeAddonCalls, type ChatTurn, type LocalModel } from '../engine/index.ts';
 import { resolveModel } from '../models/index.ts';
-import { percentile } from '../admin/stats.ts';
+import { percentile } from '../admin/index.ts';
 
 const shared = process.env.UNDERSTUDY_SHARED_DATA ?? path.resolve(repoRoot, '../shared/data');
 const N = 8;

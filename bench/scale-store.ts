@@ -9,7 +9,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { seededRandom } from '../admin/index.ts';
+import { percentile, seededRandom } from '../admin/index.ts';
 import { PostgresLogStore, SqliteLogStore, type LogStore, type QuestionFilter, type Surface } from '../store/index.ts';
 import { startPostgres } from '../tests/services.ts';
 
@@ -50,7 +50,7 @@ function ticking(): () => Date {
   return () => new Date((t += 30_000));
 }
 
-const p50 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const p50 = (xs: number[]) => percentile(xs, 50)!;
 async function timeMs(work: () => Promise<unknown>): Promise<number> {
   const t0 = performance.now();
   await work();

@@ -4,6 +4,7 @@
 // a redis-server of its own on a free port (tests/services.ts, as bench:bots uses tests' fixtures).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { cpus } from 'node:os';
+import { percentile } from '../admin/index.ts';
 import { loadConfig, repoRoot } from '../config/index.ts';
 import { connectDispatcher } from '../queue/index.ts';
 import { tinyConfigFile } from '../tests/bots/fixtures/tiny-config.ts';
@@ -31,7 +32,6 @@ function worker(): Promise<ChildProcess> {
 }
 
 const quiet = { info: () => {}, error: (m: string, d?: unknown) => console.error(m, d ?? '') };
-const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 const rows: { workers: number; perSecond: number; p50: number; p95: number; answered: number }[] = [];
 
 for (const n of [1, 2]) {
@@ -47,8 +47,8 @@ for (const n of [1, 2]) {
     }),
   );
   const elapsed = (performance.now() - start) / 1000;
-  const ok = latencies.filter((l) => !Number.isNaN(l)).sort((a, b) => a - b);
-  rows.push({ workers: n, perSecond: ok.length / elapsed, p50: pct(ok, 50), p95: pct(ok, 95), answered: ok.length });
+  const ok = latencies.filter((l) => !Number.isNaN(l));
+  rows.push({ workers: n, perSecond: ok.length / elapsed, p50: percentile(ok, 50) ?? NaN, p95: percentile(ok, 95) ?? NaN, answered: ok.length });
   await bots.close();
   for (const w of workers) {
     const exited = new Promise((r) => w.once('exit', r));

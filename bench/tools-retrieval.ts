@@ -7,7 +7,7 @@ import path from 'node:path';
 import { loadConfig, repoRoot } from '../config/index.ts';
 import { disposeModels } from '../engine/index.ts';
 import { openRetriever } from '../retrieval/index.ts';
-import { percentile } from '../admin/stats.ts';
+import { percentile } from '../admin/index.ts';
 
 const shared = process.env.UNDERSTUDY_SHARED_DATA ?? path.resolve(repoRoot, '../shared/data');
 const wiki = path.join(shared, 'wiki');

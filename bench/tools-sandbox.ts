@@ -1,7 +1,7 @@
 // Sandbox timings: warm action p50/p95, cold start (new Sandbox + first action) p50, and fork
 // p50 with a 3-action journal. Prints plain numbers in milliseconds.
 import { Sandbox, type SandboxOptions } from '../sandbox/index.ts';
-import { percentile } from '../admin/stats.ts';
+import { percentile } from '../admin/index.ts';
 
 const opts: SandboxOptions = {
   memoryMb: 64,

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { cacheDir, loadConfig, repoRoot, type Config } from '../../config/index.ts';
+import { freePort } from '../services.ts';
 
 export const sharedData = process.env.UNDERSTUDY_SHARED_DATA ?? path.resolve(repoRoot, '../shared/data');
 
@@ -33,14 +33,7 @@ export function agentTestConfig(overrides: Record<string, unknown> = {}): Config
   });
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
+export { freePort };
 
 /** The venv deploy/setup-agent-test.sh builds (llama.cpp's server through the xllamacpp wheel). */
 export function llamaServerPython(config: Config): string | null {
