@@ -6,12 +6,10 @@ import { migratePostgres } from './migrations/postgres.ts';
 import { toCurationEvent, toFeedback, toModelVersion, toQuestion, toTrajectory, type Row } from './rows.ts';
 import type {
   CurationState, LogStore, ModelVersionRecord, NewFeedback, NewQuestion, NewTrajectory, Page,
-  QuestionDetail, QuestionFilter, QuestionOutcome, QuestionRecord, TrajectoryFilter, TrajectoryRecord,
+  QuestionDetail, QuestionFilter, QuestionOutcome, QuestionRecord, StoreOptions, TrajectoryFilter, TrajectoryRecord,
 } from './types.ts';
 
-export interface PostgresOptions {
-  /** The clock used for createdAt/curatedAt; tests and demo seeding move it. */
-  now?: () => Date;
+export interface PostgresOptions extends StoreOptions {
   /** Connections in the pool. */
   max?: number;
   /** How long opening a connection may take before the store reports the server unreachable. */

@@ -8,12 +8,10 @@ import { migrateSqlite } from './migrations/sqlite.ts';
 import { toCurationEvent, toFeedback, toModelVersion, toQuestion, toTrajectory, type Row } from './rows.ts';
 import type {
   CurationState, LogStore, ModelVersionRecord, NewFeedback, NewQuestion, NewTrajectory, Page,
-  QuestionDetail, QuestionFilter, QuestionOutcome, QuestionRecord, TrajectoryFilter, TrajectoryRecord,
+  QuestionDetail, QuestionFilter, QuestionOutcome, QuestionRecord, StoreOptions, TrajectoryFilter, TrajectoryRecord,
 } from './types.ts';
 
-export interface SqliteOptions {
-  /** The clock used for createdAt/curatedAt; tests and demo seeding move it. */
-  now?: () => Date;
+export interface SqliteOptions extends StoreOptions {
   /** How long a write waits for another connection's lock before failing. */
   busyTimeoutMs?: number;
 }

@@ -162,6 +162,12 @@ export interface ModelVersionRecord {
   promotedAt: string | null;
 }
 
+/** What every store takes. */
+export interface StoreOptions {
+  /** The clock used for createdAt/curatedAt; tests and demo seeding move it. */
+  now?: () => Date;
+}
+
 export interface LogStore {
   /** Creates a pending question; with a known `id` it counts one more attempt instead. */
   createQuestion(q: NewQuestion): Promise<string>;
